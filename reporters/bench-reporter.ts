@@ -1,0 +1,112 @@
+/**
+ * The bench reporter: collect → result model → (metrics → gate → render) → write → exit code.
+ *
+ * It stays thin: it reads CaseResults from the cases' meta (never mutating Vitest's task objects),
+ * builds the RunResult, and hands it to `finishRun`, which does the rest. Only this file and the CLI
+ * touch the disk or the exit code; `process.exitCode` is set once, at the end.
+ */
+import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
+import type { SerializedError } from 'vitest';
+import { finishRun, type HarnessError, type FinishOptions } from '../src/pipeline.ts';
+import type { GpuInfo } from '../src/adapters/types.ts';
+import type { CaseResult } from '../src/results/schema.ts';
+import { formatDuration } from '../src/report/format.ts';
+import '../src/spec.ts';
+
+export interface BenchReporterOptions extends Partial<FinishOptions> {
+  /** Prints one line per finished case. @default true */
+  readonly progress?: boolean;
+}
+
+export default class BenchReporter implements Reporter {
+  readonly #options: BenchReporterOptions;
+  readonly #cases = new Map<string, CaseResult>();
+  readonly #harnessErrors: HarnessError[] = [];
+  #gpu: GpuInfo | null = null;
+  #startedAt = new Date();
+  #totalFiles = 0;
+  #filesDone = 0;
+  #collected = 0;
+  #finished = 0;
+  /** The exit code `finishRun` decided, for the CLI; also set on process.exitCode. */
+  exitCode = 0;
+
+  constructor(options: BenchReporterOptions = {}) {
+    this.#options = options;
+  }
+
+  onInit(_vitest: Vitest): void {
+    this.#startedAt = new Date();
+  }
+
+  onTestRunStart(specifications: ReadonlyArray<TestSpecification>): void {
+    this.#totalFiles = specifications.length;
+  }
+
+  onTestModuleCollected(module: TestModule): void {
+    for (const _ of module.children.allTests()) this.#collected += 1;
+  }
+
+  onTestModuleEnd(module: TestModule): void {
+    this.#filesDone += 1;
+    for (const error of module.errors()) {
+      this.#harnessErrors.push({ where: module.moduleId, message: error.message ?? String(error) });
+    }
+  }
+
+  onTestCaseResult(testCase: TestCase): void {
+    this.#finished += 1;
+    const meta = testCase.meta();
+    const result = testCase.result();
+    if (meta.caseResult !== undefined) {
+      this.#cases.set(meta.caseResult.key, meta.caseResult);
+      if (meta.gpu) this.#gpu ??= meta.gpu;
+    } else if (result.state === 'failed') {
+      // The case threw before the harness produced a result (a fixture that fails to build, a bad spec).
+      const message = result.errors?.map((e) => e.message).join('; ') ?? 'failed without a result';
+      this.#harnessErrors.push({ where: testCase.fullName, message });
+    }
+    if (this.#options.progress !== false) this.#printProgress(testCase.name, meta.caseResult);
+  }
+
+  #printProgress(name: string, result: CaseResult | undefined): void {
+    const elapsedMs = Date.now() - this.#startedAt.getTime();
+    // Files are collected one at a time, so the total is estimated from the files seen so far.
+    const perFile = this.#filesDone > 0 ? this.#collected / Math.max(this.#filesDone, 1) : this.#collected;
+    const remainingFiles = Math.max(0, this.#totalFiles - this.#filesDone - 1);
+    const estimatedTotal = Math.max(this.#collected, Math.round(this.#collected + remainingFiles * perFile));
+    const fraction = estimatedTotal > 0 ? this.#finished / estimatedTotal : 0;
+    const left = fraction > 0 ? (elapsedMs / fraction) * (1 - fraction) : 0;
+    const status =
+      result === undefined
+        ? 'skipped'
+        : result.state === 'completed'
+          ? `${result.latency.median.toFixed(3)} ms`
+          : result.state === 'failed'
+            ? `FAILED (${result.phase})`
+            : 'unavailable';
+    process.stdout.write(
+      `[${this.#finished}/~${estimatedTotal}] ${name} ${status}  · ${formatDuration(elapsedMs)} elapsed, ~${formatDuration(left)} left\n`,
+    );
+  }
+
+  async onTestRunEnd(
+    _modules: ReadonlyArray<TestModule>,
+    unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): Promise<void> {
+    for (const error of unhandledErrors) {
+      this.#harnessErrors.push({ where: 'unhandled error', message: error.message ?? String(error) });
+    }
+    this.exitCode = await finishRun({
+      cases: [...this.#cases.values()],
+      harnessErrors: this.#harnessErrors,
+      gpu: this.#gpu,
+      startedAt: this.#startedAt,
+      finishedAt: new Date(),
+      interruptedBy: reason === 'interrupted' ? (process.env.GCB_INTERRUPTED_BY ?? 'interrupted') : null,
+      options: this.#options,
+    });
+    if (this.exitCode !== 0) process.exitCode = this.exitCode;
+  }
+}

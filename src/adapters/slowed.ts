@@ -1,0 +1,89 @@
+/**
+ * A test-only wrapper that makes a compiler slower by a known amount, to prove that the gate catches a
+ * regression and to calibrate how small a slowdown it detects. Enabled only by GCB_TEST_SLOWDOWN
+ * (see {@link parseSlowdowns}); never active in a normal run. The delay is a busy wait, not a timer,
+ * so it is exact to the microsecond and costs CPU time like real work would.
+ */
+import type { CompiledModel, CompilerAdapter, ModelArtifact, PreparedRun } from './types.ts';
+
+export type Slowdown = { readonly kind: 'fixed'; readonly ms: number } | { readonly kind: 'relative'; readonly fraction: number };
+
+/**
+ * Parses `GCB_TEST_SLOWDOWN`, a comma-separated list of `compiler=amount` where amount is `0.5ms`
+ * (a fixed delay per inference) or `10%` (a delay of that fraction of each inference's own time).
+ * `*` matches every compiler. Throws with the offending entry on anything else.
+ */
+export function parseSlowdowns(text: string | undefined): ReadonlyMap<string, Slowdown> {
+  const slowdowns = new Map<string, Slowdown>();
+  if (text === undefined || text.trim() === '') return slowdowns;
+  for (const entry of text.split(',')) {
+    const match = /^\s*([A-Za-z0-9*_-]+)\s*=\s*([0-9]*\.?[0-9]+)\s*(ms|%)\s*$/.exec(entry);
+    if (match === null) {
+      throw new Error(`GCB_TEST_SLOWDOWN: "${entry}" is not "compiler=<number>ms" or "compiler=<number>%"`);
+    }
+    const [, compiler, amount, unit] = match as unknown as [string, string, string, 'ms' | '%'];
+    const value = Number(amount);
+    slowdowns.set(compiler, unit === 'ms' ? { kind: 'fixed', ms: value } : { kind: 'relative', fraction: value / 100 });
+  }
+  return slowdowns;
+}
+
+export function slowdownFor(slowdowns: ReadonlyMap<string, Slowdown>, compilerId: string): Slowdown | undefined {
+  return slowdowns.get(compilerId) ?? slowdowns.get('*');
+}
+
+function busyWait(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // spin: a timer would round to a millisecond and yield the CPU.
+  }
+}
+
+export class SlowedAdapter implements CompilerAdapter {
+  readonly id: string;
+  readonly family: string;
+  readonly hardware: CompilerAdapter['hardware'];
+  readonly settings: CompilerAdapter['settings'];
+
+  constructor(
+    private readonly inner: CompilerAdapter,
+    private readonly slowdown: Slowdown,
+  ) {
+    this.id = inner.id;
+    this.family = inner.family;
+    this.hardware = inner.hardware;
+    // Recorded so a slowed run can never be mistaken for a real one.
+    this.settings = {
+      ...inner.settings,
+      testSlowdown: slowdown.kind === 'fixed' ? `${slowdown.ms}ms` : `${slowdown.fraction * 100}%`,
+    };
+  }
+
+  versions(): ReturnType<CompilerAdapter['versions']> {
+    return this.inner.versions();
+  }
+  availability(): ReturnType<CompilerAdapter['availability']> {
+    return this.inner.availability();
+  }
+
+  async compile(model: ModelArtifact): Promise<CompiledModel> {
+    const compiled = await this.inner.compile(model);
+    const slowdown = this.slowdown;
+    return {
+      async prepare(input, batch): Promise<PreparedRun> {
+        const prepared = await compiled.prepare(input, batch);
+        return {
+          mode: prepared.mode,
+          run: async () => {
+            const start = performance.now();
+            await prepared.run();
+            busyWait(slowdown.kind === 'fixed' ? slowdown.ms : (performance.now() - start) * slowdown.fraction);
+          },
+          output: () => prepared.output(),
+          release: () => prepared.release(),
+        };
+      },
+      dispose: () => compiled.dispose(),
+    };
+  }
+}

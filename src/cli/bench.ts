@@ -1,0 +1,179 @@
+/**
+ * `pnpm bench [options] [file filters…]`: runs the spec files under benches/ through Vitest with the
+ * bench reporter. Flags become GCB_* variables (see src/selection.ts), so spec files see the same
+ * selection when Vitest runs them in its worker.
+ *
+ * Exit codes: 0 pass · 1 a case failed, the gate failed or the run cannot be trusted · 2 usage or
+ * configuration error · 130 interrupted (results so far are written, marked incomplete).
+ */
+import { readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createVitest } from 'vitest/node';
+import BenchReporter from '../../reporters/bench-reporter.ts';
+import { ARCHETYPE_IDS, BLOCK_IDS } from '../../fixtures/index.ts';
+import { COMPILER_IDS, compilerHardware } from '../adapters/registry.ts';
+import { EXIT } from '../pipeline.ts';
+import { selectionFromEnv, SelectionError } from '../selection.ts';
+
+const HELP = `Usage: pnpm bench [options] [-- file filters]
+
+Runs the benchmark matrix (spec files under benches/) and writes results/latest.json and reports/bench.md.
+
+Options (each also settable as the variable in brackets):
+  --compiler <ids>     compilers to run, comma-separated [GCB_COMPILER]
+  --model <ids>        blocks, archetypes or user models, comma-separated (alias --block) [GCB_MODEL]
+  --batch <sizes>      batch sizes, e.g. 1,8 [GCB_BATCH]
+  --depth <depths>     block depths, e.g. 1,4 [GCB_DEPTH]
+  --hardware <kind>    cpu (default), gpu or all: which compilers run [GCB_HARDWARE]
+  --profile <name>     default, quick (PR gate) or full (nightly) [GCB_PROFILE]
+  --engine <name>      tinybench (default) or mitata [GCB_ENGINE]
+  --baseline <file>    baseline to gate against (default baselines/<hardware-id>.json)
+  --no-gate            measure and report, but do not compare with a baseline
+  -t <pattern>         only cases whose name matches (Vitest's test name filter)
+  -h, --help           this text
+
+Compilers: ${COMPILER_IDS.join(', ')}
+Blocks: ${BLOCK_IDS.join(', ')}
+Archetypes: ${ARCHETYPE_IDS.join(', ')}
+`;
+
+function fail(message: string, code: number): never {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(code);
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        compiler: { type: 'string' },
+        model: { type: 'string' },
+        block: { type: 'string' },
+        batch: { type: 'string' },
+        depth: { type: 'string' },
+        hardware: { type: 'string' },
+        profile: { type: 'string' },
+        engine: { type: 'string' },
+        baseline: { type: 'string' },
+        'no-gate': { type: 'boolean' },
+        t: { type: 'string', short: 't' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${HELP}`, EXIT.usage);
+  }
+}
+
+/** Spec files, as paths relative to the project root. */
+function specFiles(root: string): string[] {
+  const found: string[] = [];
+  const walk = (directory: string): void => {
+    for (const entry of readdirSync(directory, { withFileTypes: true })) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.bench.ts')) found.push(relative(root, path));
+    }
+  };
+  walk(join(root, 'benches'));
+  return found.sort();
+}
+
+/**
+ * Narrows the files to those the selection can touch, by their path
+ * (`benches/<suite>/<model>/<compiler>.bench.ts`). The spec files apply the same selection again.
+ */
+function selectFiles(files: string[], selection: ReturnType<typeof selectionFromEnv>): string[] {
+  return files.filter((file) => {
+    const parts = file.split(sep);
+    const compiler = (parts.at(-1) ?? '').replace(/\.bench\.ts$/, '');
+    const model = parts.at(-2) ?? '';
+    if (selection.compilers !== null && !selection.compilers.includes(compiler)) return false;
+    if (selection.models !== null && !selection.models.includes(model)) return false;
+    if (selection.hardware !== 'all' && COMPILER_IDS.includes(compiler) && compilerHardware(compiler) !== selection.hardware) {
+      return false;
+    }
+    return true;
+  });
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parse(process.argv.slice(2));
+  if (values.help) {
+    process.stdout.write(HELP);
+    return;
+  }
+  const env = process.env;
+  const setEnv = (name: string, value: string | undefined): void => {
+    if (value !== undefined) env[name] = value;
+  };
+  setEnv('GCB_COMPILER', values.compiler);
+  setEnv('GCB_MODEL', values.model ?? values.block);
+  setEnv('GCB_BATCH', values.batch);
+  setEnv('GCB_DEPTH', values.depth);
+  setEnv('GCB_HARDWARE', values.hardware);
+  setEnv('GCB_PROFILE', values.profile);
+  setEnv('GCB_ENGINE', values.engine);
+  env.GCB_COMMAND_LINE = ['pnpm', 'bench', ...process.argv.slice(2)].join(' ');
+
+  let selection;
+  try {
+    selection = selectionFromEnv(env, { compilers: COMPILER_IDS, models: [...BLOCK_IDS, ...ARCHETYPE_IDS, ...userModelNames()] });
+  } catch (error) {
+    if (error instanceof SelectionError) fail(error.message, EXIT.usage);
+    throw error;
+  }
+
+  const root = process.cwd();
+  const files = selectFiles(specFiles(root), selection).filter(
+    (file) => positionals.length === 0 || positionals.some((filter) => file.includes(filter)),
+  );
+  if (files.length === 0) fail('no spec file matches the selection; see --help for the valid names', EXIT.usage);
+
+  const reporter = new BenchReporter({
+    gate: values['no-gate'] !== true,
+    ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
+  });
+  const vitest = await createVitest(
+    'test',
+    {
+      project: 'bench',
+      watch: false,
+      reporters: [reporter, 'dot'],
+      ...(values.t !== undefined ? { testNamePattern: values.t } : {}),
+    },
+  );
+
+  // Ctrl-C or a kill: stop after the case in progress; the reporter writes what ran, marked incomplete.
+  let interrupted = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (interrupted) process.exit(EXIT.interrupted);
+      interrupted = true;
+      env.GCB_INTERRUPTED_BY = signal;
+      process.stderr.write(`\nbench: ${signal}: stopping after the current case…\n`);
+      void vitest.cancelCurrentRun('keyboard-input');
+    });
+  }
+
+  await vitest.start(files);
+  await vitest.close();
+  const vitestCode = typeof process.exitCode === 'number' ? process.exitCode : 0;
+  process.exit(reporter.exitCode !== 0 ? reporter.exitCode : vitestCode);
+}
+
+/** Directory names under benches/models/: user models are named by their folder. */
+function userModelNames(): string[] {
+  try {
+    return readdirSync(join(process.cwd(), 'benches', 'models'), { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
+  } catch {
+    return [];
+  }
+}
+
+await main();

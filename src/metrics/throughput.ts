@@ -1,0 +1,69 @@
+/** Per-case rates: throughput, per-sample latency and achieved GFLOP/s, from the median batch latency. */
+import { medianCi } from '../stats/median-ci.ts';
+import type { CompletedCase } from '../results/schema.ts';
+import { unavailable } from './estimate.ts';
+import type { CaseMetrics, Interval, MetricValue } from './types.ts';
+import { median } from '../stats/quantile.ts';
+
+/** T(b) = b / latency, in samples per second (latency in ms). */
+export function throughput(batch: number, latencyMs: number): number {
+  return (batch * 1000) / latencyMs;
+}
+
+/** latency / b, ms per sample. */
+export function perSampleLatency(batch: number, latencyMs: number): number {
+  return latencyMs / batch;
+}
+
+/** flopsPerSample · b / latency, in GFLOP/s (latency in ms). */
+export function achievedGflops(flopsPerSample: number, batch: number, latencyMs: number): number {
+  return (flopsPerSample * batch) / (latencyMs * 1e6);
+}
+
+function orderCi(lower: number, upper: number, level: number): Interval {
+  return { lower, upper, level, method: 'order-statistic', resamples: 0 };
+}
+
+/**
+ * Rates of one completed case. The median is recomputed from the samples (type-7) so that it matches
+ * the bootstrap; its interval is the distribution-free order-statistic CI at `confidence`, carried
+ * through the monotone transforms to the rates.
+ */
+export function caseMetrics(c: CompletedCase, confidence: number): CaseMetrics {
+  const m = median(c.samples);
+  const ci = medianCi(c.samples, confidence);
+  const level = ci.level;
+  const latency: MetricValue = { metric: 'latency', value: m, ci: orderCi(ci.lower, ci.upper, level) };
+  const perSample: MetricValue = {
+    metric: 'per-sample-latency',
+    value: perSampleLatency(c.batch, m),
+    ci: orderCi(perSampleLatency(c.batch, ci.lower), perSampleLatency(c.batch, ci.upper), level),
+  };
+  const rate = (metric: 'throughput' | 'gflops', f: (lat: number) => number): MetricValue => {
+    if (!(m > 0)) return unavailable(metric, 'median latency is 0 ms, so the rate is unbounded');
+    const interval = ci.lower > 0 ? orderCi(f(ci.upper), f(ci.lower), level) : null;
+    return interval === null
+      ? { metric, value: f(m), ci: null, ciNote: 'lower end of the latency CI is 0 ms' }
+      : { metric, value: f(m), ci: interval };
+  };
+  const flops = c.model.flopsPerSample;
+  return {
+    key: c.key,
+    suite: c.suite,
+    modelId: c.model.id,
+    compilerId: c.compiler.id,
+    family: c.compiler.family,
+    hardware: c.compiler.hardware,
+    batch: c.batch,
+    depth: c.depth,
+    n: c.samples.length,
+    latency,
+    perSampleLatency: perSample,
+    throughput: rate('throughput', (lat) => throughput(c.batch, lat)),
+    gflops:
+      flops === null
+        ? unavailable('gflops', 'FLOPs per sample unknown for this model')
+        : rate('gflops', (lat) => achievedGflops(flops, c.batch, lat)),
+    compileMs: { metric: 'compile-ms', value: c.compileMs, ci: null, ciNote: 'compiled once per case' },
+  };
+}

@@ -1,0 +1,202 @@
+/** The plain-data result of `computeMetrics`, which the report renders and the baseline stores. */
+import type { BootstrapSettings } from '../stats/bootstrap.ts';
+import type { CaseResult, Suite } from '../results/schema.ts';
+import type { MetricId } from './registry.ts';
+import type { ReferenceSpec } from './reference.ts';
+
+/** A confidence interval and how it was obtained. */
+export interface Interval {
+  readonly lower: number;
+  readonly upper: number;
+  readonly level: number;
+  readonly method: 'bootstrap-percentile' | 'order-statistic';
+  /** Bootstrap resamples used (0 for order-statistic intervals). */
+  readonly resamples: number;
+}
+
+/**
+ * One value of a registered metric (look up unit and direction in `METRICS[metric]`). Either a number,
+ * possibly with an interval, or null with the reason it could not be computed — never NaN.
+ */
+export type MetricValue =
+  | {
+      readonly metric: MetricId;
+      readonly value: number;
+      readonly ci: Interval | null;
+      /** Why `ci` is null, when it is. */
+      readonly ciNote?: string;
+    }
+  | { readonly metric: MetricId; readonly value: null; readonly ci: null; readonly reason: string };
+
+/** A case that exists in the run but was not measured, so it is left out of every metric. */
+export interface MissingPoint {
+  readonly key: string;
+  readonly state: Exclude<CaseResult['state'], 'completed'>;
+  readonly reason: string;
+}
+
+export interface CaseMetrics {
+  readonly key: string;
+  readonly suite: Suite;
+  readonly modelId: string;
+  readonly compilerId: string;
+  readonly family: string;
+  readonly hardware: 'cpu' | 'gpu';
+  readonly batch: number;
+  readonly depth: number | null;
+  /** Samples the median was computed from. */
+  readonly n: number;
+  /** Median of the samples (type-7), with its order-statistic CI. */
+  readonly latency: MetricValue;
+  readonly perSampleLatency: MetricValue;
+  readonly throughput: MetricValue;
+  readonly gflops: MetricValue;
+  readonly compileMs: MetricValue;
+}
+
+export interface MarginalBeta {
+  readonly fromBatch: number;
+  readonly toBatch: number;
+  /** ln(L(to)/L(from)) / ln(to/from). */
+  readonly beta: number;
+}
+
+export interface FrictionComparison {
+  readonly referenceId: string;
+  /** Batches measured (completed) under both the compiler and the reference. */
+  readonly batches: readonly number[];
+  /** Batches the compiler has but the reference lacks, or the other way round. */
+  readonly unmatchedBatches: readonly number[];
+  /** β_R − β_C over the common batches; positive = the compiler reduces friction. */
+  readonly mitigation: MetricValue;
+  /** Per-sample latency ratio reference / compiler, per common batch. */
+  readonly speedups: readonly { readonly batch: number; readonly speedup: MetricValue }[];
+}
+
+/** One (suite, model, compiler, depth) swept over batch. */
+export interface FrictionSeries {
+  /** `suite/model/compiler` plus `/d=4` for depth sweeps. */
+  readonly series: string;
+  readonly suite: Suite;
+  readonly modelId: string;
+  readonly compilerId: string;
+  readonly hardware: 'cpu' | 'gpu';
+  readonly depth: number | null;
+  readonly points: readonly { readonly batch: number; readonly key: string; readonly medianMs: number }[];
+  readonly missing: readonly MissingPoint[];
+  readonly beta: MetricValue;
+  readonly marginal: readonly MarginalBeta[];
+  /** Lower batch of the first neighbouring pair whose marginal β ≥ 0.9; null if none. */
+  readonly knee: number | null;
+  /** Null for the reference itself, or when no reference is configured for this compiler. */
+  readonly comparison: FrictionComparison | null;
+  readonly comparisonNote?: string;
+}
+
+export interface DepthComparison {
+  readonly referenceId: string;
+  readonly depths: readonly number[];
+  readonly unmatchedDepths: readonly number[];
+  /** S(d) = lat_R(d) / lat_C(d), per common depth. */
+  readonly speedups: readonly { readonly depth: number; readonly speedup: MetricValue }[];
+  /** S(d_max) / S(d_min). */
+  readonly depthGain: MetricValue;
+  /** c_R / c_C. */
+  readonly perBlockSpeedup: MetricValue;
+}
+
+/** One (block, compiler, batch) swept over depth. */
+export interface DepthSeries {
+  /** `suite/model/compiler/b=8`. */
+  readonly series: string;
+  readonly suite: Suite;
+  readonly modelId: string;
+  readonly compilerId: string;
+  readonly hardware: 'cpu' | 'gpu';
+  readonly batch: number;
+  readonly points: readonly { readonly depth: number; readonly key: string; readonly medianMs: number }[];
+  readonly missing: readonly MissingPoint[];
+  /** Intercept α of latency(d) = α + c·d. */
+  readonly alpha: MetricValue;
+  /** Slope c (ms per block). */
+  readonly perBlock: MetricValue;
+  readonly comparison: DepthComparison | null;
+  readonly comparisonNote?: string;
+}
+
+export interface CompileCost {
+  readonly key: string;
+  readonly referenceKey: string;
+  readonly compilerId: string;
+  readonly referenceId: string;
+  readonly batch: number;
+  readonly depth: number | null;
+  readonly compileMs: number;
+  readonly referenceCompileMs: number;
+  /** Median latency saved per inference, lat_R − lat_C (ms); negative when the compiler is slower. */
+  readonly savingMs: number;
+  /** compileMs_C / (lat_R − lat_C); null with a reason when the compiler is not faster. */
+  readonly breakEven: MetricValue;
+}
+
+/** Which of two archetypes is faster under one compiler at one batch. */
+export interface ArchetypeOrdering {
+  /** `compiler/b=8/a~b` (plus `/d=N` when the archetypes were measured at a depth). */
+  readonly id: string;
+  readonly compilerId: string;
+  readonly hardware: 'cpu' | 'gpu';
+  readonly batch: number;
+  readonly depth: number | null;
+  /** Archetype ids, a < b in code-unit order. */
+  readonly a: string;
+  readonly b: string;
+  readonly caseKeys: readonly [string, string];
+  /** lat_a / lat_b. */
+  readonly ratio: MetricValue;
+  /** The significantly faster archetype (CI of the ratio excludes 1), or null when not significant. */
+  readonly faster: string | null;
+}
+
+/** Under the compiler, the significant ordering of a pair is the opposite of under the reference. */
+export interface Reversal {
+  /** `b=8/a~b/compiler-vs-reference` (plus `/d=N`). */
+  readonly id: string;
+  readonly batch: number;
+  readonly depth: number | null;
+  readonly hardware: 'cpu' | 'gpu';
+  readonly a: string;
+  readonly b: string;
+  readonly compilerId: string;
+  readonly referenceId: string;
+  readonly fasterUnderReference: string;
+  readonly fasterUnderCompiler: string;
+  readonly referenceRatio: MetricValue;
+  readonly compilerRatio: MetricValue;
+  /** The four cases involved. */
+  readonly caseKeys: readonly string[];
+  readonly message: string;
+}
+
+export interface MetricsOptions {
+  /** Which compiler each compiler is compared against (default: ort-cpu-disabled on CPU). */
+  readonly reference?: ReferenceSpec;
+  readonly bootstrap?: Partial<BootstrapSettings>;
+}
+
+export interface MetricsSummary {
+  readonly hardwareId: string;
+  /** Copied from the run: false means some cases were cut short. */
+  readonly runComplete: boolean;
+  readonly reference: ReferenceSpec;
+  readonly bootstrap: BootstrapSettings;
+  readonly cases: readonly CaseMetrics[];
+  /** Every case in the run that was not completed (failed or unavailable). */
+  readonly missing: readonly MissingPoint[];
+  readonly friction: readonly FrictionSeries[];
+  readonly depth: readonly DepthSeries[];
+  readonly compileCost: readonly CompileCost[];
+  readonly orderings: readonly ArchetypeOrdering[];
+  readonly reversals: readonly Reversal[];
+  /** Things the reader should know (e.g. a reference compiler absent from the run). */
+  readonly notes: readonly string[];
+}

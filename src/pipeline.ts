@@ -1,0 +1,106 @@
+/**
+ * What happens once the cases have run: result model → write → metrics → gate → render → write.
+ * One error boundary: anything that goes wrong here is reported with its message and decides the exit
+ * code; nothing passes silently.
+ */
+import { join } from 'node:path';
+import type { GpuInfo } from './adapters/types.ts';
+import { hardwareFingerprint } from './harness/fingerprint.ts';
+import { packageVersion } from './harness/package-version.ts';
+import { selectionFilters, selectionFromEnv } from './selection.ts';
+import { writeJsonAtomic } from './results/atomic.ts';
+import { RunResultSchema, SCHEMA_VERSION, type CaseResult, type RunResult } from './results/schema.ts';
+import { formatIssues } from './results/validation.ts';
+import { evaluateRun, type EvaluateOptions } from './evaluate.ts';
+
+/** A problem outside any case's result: a spec file that failed to load, a case that threw early. */
+export interface HarnessError {
+  readonly where: string;
+  readonly message: string;
+}
+
+export interface FinishOptions extends EvaluateOptions {
+  /** @default 'results' */
+  readonly resultsDir: string;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface FinishInput {
+  readonly cases: readonly CaseResult[];
+  readonly harnessErrors: readonly HarnessError[];
+  readonly gpu: GpuInfo | null;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly interruptedBy: string | null;
+  readonly options: Partial<FinishOptions>;
+}
+
+function log(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}
+
+/** Builds the RunResult from the collected cases and the environment. Pure but for reading env/os. */
+export function buildRunResult(input: FinishInput): RunResult {
+  const selection = selectionFromEnv();
+  const runtimes: Record<string, string> = {};
+  for (const name of ['vitest', 'tinybench', 'mitata']) {
+    const version = packageVersion(name);
+    if (version !== null) runtimes[name] = version;
+  }
+  for (const result of input.cases) Object.assign(runtimes, result.compiler.versions);
+  const cases = [...input.cases].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'graph-compiler-bench',
+    startedAt: input.startedAt.toISOString(),
+    finishedAt: input.finishedAt.toISOString(),
+    complete: input.interruptedBy === null && input.harnessErrors.length === 0,
+    interruptedBy: input.interruptedBy,
+    commandLine: (process.env.GCB_COMMAND_LINE ?? process.argv.join(' ')).split(' '),
+    profile: selection.profile,
+    filters: selectionFilters(selection),
+    hardware: hardwareFingerprint(runtimes, input.gpu),
+    cases,
+  };
+}
+
+export async function finishRun(input: FinishInput): Promise<number> {
+  const options: FinishOptions = { resultsDir: 'results', ...input.options } as FinishOptions;
+  try {
+    const candidate = buildRunResult(input);
+    const parsed = RunResultSchema.safeParse(candidate);
+    if (!parsed.success) {
+      // A bug in the suite, not in the user's input: say exactly what is wrong and fail.
+      log(`bench: the run result does not match its schema (a bug):\n${formatIssues(parsed.error)}`);
+      return EXIT.failed;
+    }
+    const run = parsed.data;
+    const stamp = run.startedAt.replace(/[:.]/g, '-');
+    await writeJsonAtomic(join(options.resultsDir, `run-${stamp}.json`), run);
+    await writeJsonAtomic(join(options.resultsDir, 'latest.json'), run);
+    log(`\nbench: wrote ${join(options.resultsDir, 'latest.json')} (${run.cases.length} cases${run.complete ? '' : ', INCOMPLETE'})`);
+
+    const failed = run.cases.filter((c) => c.state === 'failed');
+    for (const error of input.harnessErrors) log(`bench: ERROR in ${error.where}: ${error.message}`);
+    for (const result of failed) {
+      if (result.state === 'failed') log(`bench: FAILED ${result.key} (${result.phase}): ${result.error}`);
+    }
+    if (run.cases.length === 0 && input.harnessErrors.length === 0 && input.interruptedBy === null) {
+      log('bench: no case ran: check the filters (--compiler, --model, --batch, --depth, --hardware)');
+      return EXIT.failed;
+    }
+
+    const evaluation = await evaluateRun(run, options);
+    if (input.interruptedBy !== null) {
+      log(`bench: run interrupted (${input.interruptedBy}): results so far are written and marked incomplete`);
+      return EXIT.interrupted;
+    }
+    if (failed.length > 0 || input.harnessErrors.length > 0) return EXIT.failed;
+    return evaluation.exitCode;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    log(`bench: ${message}`);
+    return (error as { exitCode?: number }).exitCode ?? EXIT.failed;
+  }
+}

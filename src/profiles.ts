@@ -1,0 +1,51 @@
+/**
+ * Profiles: how much of each spec's sweep runs and how long each case is measured.
+ * `default` is what `pnpm bench` runs; `quick` is the pull-request gate; `full` is for nightly runs.
+ */
+import type { MeasureOptions } from './harness/engine.ts';
+
+export const PROFILE_NAMES = ['default', 'quick', 'full'] as const;
+export type ProfileName = (typeof PROFILE_NAMES)[number];
+
+export interface Profile {
+  readonly name: ProfileName;
+  readonly description: string;
+  /** Which of a spec's batch sizes and depths run: all of them, or the smallest, middle and largest. */
+  readonly sweep: 'all' | 'ends';
+  readonly measure: Partial<MeasureOptions>;
+}
+
+export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
+  default: {
+    name: 'default',
+    description: "every batch and depth of each spec; 300 ms of samples per case",
+    sweep: 'all',
+    measure: { minTimeMs: 300, minSamples: 10, warmupTimeMs: 50, warmupIterations: 3, targetRelativeCi: null },
+  },
+  quick: {
+    name: 'quick',
+    description: 'smallest, middle and largest batch and depth; adaptive sampling to ±1% of the median, capped at 400 ms',
+    sweep: 'ends',
+    measure: { minTimeMs: 150, minSamples: 20, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.01, maxTimeMs: 400 },
+  },
+  full: {
+    name: 'full',
+    description: 'every batch and depth; adaptive sampling to ±0.5% of the median, capped at 3 s',
+    sweep: 'all',
+    measure: { minTimeMs: 500, minSamples: 30, warmupTimeMs: 200, warmupIterations: 5, targetRelativeCi: 0.005, maxTimeMs: 3000 },
+  },
+};
+
+export function getProfile(name: string): Profile {
+  if (!(PROFILE_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`unknown profile "${name}"; valid profiles: ${PROFILE_NAMES.join(', ')}`);
+  }
+  return PROFILES[name as ProfileName];
+}
+
+/** The values of a sweep a profile keeps: all, or the smallest, middle and largest (in order). */
+export function sweepValues(values: readonly number[], sweep: Profile['sweep']): number[] {
+  const sorted = [...new Set(values)].sort((a, b) => a - b);
+  if (sweep === 'all' || sorted.length <= 3) return sorted;
+  return [sorted[0] as number, sorted[Math.floor((sorted.length - 1) / 2)] as number, sorted[sorted.length - 1] as number];
+}
