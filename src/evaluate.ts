@@ -7,6 +7,10 @@ import { renderCaseSummary } from './report/console.ts';
 export interface EvaluateOptions {
   /** @default 'reports' */
   readonly reportsDir: string;
+  /** Compare with the baseline and fail on regressions. @default true */
+  readonly gate: boolean;
+  /** @default baselines/<hardware-id>.json */
+  readonly baselinePath?: string;
 }
 
 export interface Evaluation {

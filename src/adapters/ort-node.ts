@@ -118,18 +118,17 @@ export class OrtNodeAdapter implements CompilerAdapter {
       };
     }
     if (this.#options.provider === 'webgpu') {
-      const { probeWebGpu } = await import('./webgpu-probe.ts');
+      const { probeWebGpu } = await import('./webgpu-device.ts');
       const probe = await probeWebGpu();
-      if (!probe.available) return probe;
+      if (!probe.available) return { available: false, reason: probe.reason };
     }
     return { available: true };
   }
 
   async gpuInfo(): Promise<GpuInfo | null> {
     if (this.hardware !== 'gpu') return null;
-    const { probeWebGpu } = await import('./webgpu-probe.ts');
-    const probe = await probeWebGpu();
-    return probe.available ? probe.info : null;
+    const { getWebGpuAdapterInfo } = await import('./webgpu-device.ts');
+    return getWebGpuAdapterInfo();
   }
 
   async compile(model: ModelArtifact): Promise<CompiledModel> {

@@ -131,8 +131,12 @@ function noAdapterDetails(): string {
     parts.push(loader === null ? 'no Vulkan loader (libvulkan.so.1 not found)' : `Vulkan loader ${loader}`);
     const icds = vulkanIcds();
     parts.push(icds.length === 0 ? 'no Vulkan ICD installed' : `Vulkan ICDs: ${icds.join(', ')}`);
-    if (icds.some((name) => name.startsWith('lvp_icd'))) {
-      parts.push('lavapipe is installed but was not accepted (Dawn needs Mesa >= 25; Mesa 22 lavapipe is refused)');
+    for (const variable of ['VK_ICD_FILENAMES', 'VK_DRIVER_FILES']) {
+      const value = process.env[variable];
+      if (value !== undefined && value !== '') parts.push(`${variable}=${value}`);
+    }
+    if (icds.includes('lvp_icd.json') || icds.some((name) => name.startsWith('lvp_icd'))) {
+      parts.push("lavapipe's ICD is installed but gave no adapter (Dawn refuses Mesa 22's lavapipe; Mesa 25's works)");
     }
     parts.push('see docs/webgpu.md: install mesa-vulkan-drivers from bookworm-backports for a CPU adapter');
   }

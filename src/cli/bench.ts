@@ -142,7 +142,7 @@ async function main(): Promise<void> {
     {
       project: 'bench',
       watch: false,
-      reporters: [reporter, 'dot'],
+      reporters: [reporter],
       ...(values.t !== undefined ? { testNamePattern: values.t } : {}),
     },
   );

@@ -16,13 +16,15 @@ export function elementCount(shape: readonly Dim[], batch = 1): number {
 }
 
 /** Numpy-style (ONNX multidirectional) broadcasting. */
-export function broadcastShapes<D extends Dim>(a: readonly D[], b: readonly D[]): D[] {
+export function broadcastShapes(a: readonly number[], b: readonly number[]): number[];
+export function broadcastShapes(a: readonly Dim[], b: readonly Dim[]): Dim[];
+export function broadcastShapes(a: readonly Dim[], b: readonly Dim[]): Dim[] {
   const rank = Math.max(a.length, b.length);
-  const result: D[] = [];
+  const result: Dim[] = [];
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i];
     const db = b[b.length - rank + i];
-    if (da === undefined) result.push(db as D);
+    if (da === undefined) result.push(db as Dim);
     else if (db === undefined || da === db || db === 1) result.push(da);
     else if (da === 1) result.push(db);
     else throw new Error(`cannot broadcast ${formatShape(a)} with ${formatShape(b)}`);
@@ -41,9 +43,11 @@ export function normaliseAxis(axis: number, rank: number): number {
  * Output shape of ONNX Reshape (allowzero = 0): a 0 copies the input dimension at the same index, one
  * -1 is inferred. A symbolic input dimension must be copied through a 0 so the -1 stays computable.
  */
-export function reshapeShape<D extends Dim>(input: readonly D[], target: readonly number[]): D[] {
-  const result: (D | -1)[] = target.map((dim, i) => {
-    if (dim !== 0) return dim as D | -1;
+export function reshapeShape(input: readonly number[], target: readonly number[]): number[];
+export function reshapeShape(input: readonly Dim[], target: readonly number[]): Dim[];
+export function reshapeShape(input: readonly Dim[], target: readonly number[]): Dim[] {
+  const result: Dim[] = target.map((dim, i) => {
+    if (dim !== 0) return dim;
     const copied = input[i];
     if (copied === undefined) throw new Error(`Reshape: 0 at index ${i} but input has rank ${input.length}`);
     return copied;
@@ -51,22 +55,20 @@ export function reshapeShape<D extends Dim>(input: readonly D[], target: readonl
   const inferred = result.filter((dim) => dim === -1).length;
   if (inferred > 1) throw new Error('Reshape: more than one -1');
 
-  const copiedSymbols = new Set(result.filter((dim) => dim === 'N'));
-  const inputSymbols = input.filter((dim) => dim === 'N');
-  if (inputSymbols.length > 0 && copiedSymbols.size === 0) {
+  if (input.includes('N') && !result.includes('N')) {
     throw new Error(`Reshape of ${formatShape(input)}: the batch dimension must be copied with 0`);
   }
   const inputSize = elementCount(input.filter((dim) => dim !== 'N'));
-  const knownSize = elementCount(result.filter((dim): dim is D => dim !== -1 && dim !== 'N'));
+  const knownSize = elementCount(result.filter((dim) => dim !== -1 && dim !== 'N'));
   if (inferred === 1) {
     if (inputSize % knownSize !== 0) throw new Error(`Reshape: cannot reshape ${formatShape(input)} to ${target}`);
-    return result.map((dim) => (dim === -1 ? (inputSize / knownSize) as D : dim));
+    return result.map((dim) => (dim === -1 ? inputSize / knownSize : dim));
   }
   if (inputSize !== knownSize) throw new Error(`Reshape: ${formatShape(input)} has a different size from ${target}`);
-  return result as D[];
+  return result;
 }
 
-/** Output size of a convolution or pooling window along one axis (explicit padding, floor mode). */
+/** Output size of a convolution or pooling window along one axis, with explicit padding (floor or ceil mode). */
 export function windowOutputSize(
   input: number,
   kernel: number,

@@ -5,7 +5,7 @@
  * case key, so reproducible and independent of processing order) and shared by every statistic.
  */
 import { percentileInterval, resampleMedians, type BootstrapSettings } from '../stats/bootstrap.ts';
-import { rngFor } from '../stats/prng.ts';
+import { deriveSeed } from '../stats/prng.ts';
 import { median } from '../stats/quantile.ts';
 import type { MetricId } from './registry.ts';
 import type { MetricValue } from './types.ts';
@@ -16,6 +16,13 @@ export type Computed = number | { readonly reason: string };
 export function unavailable(metric: MetricId, reason: string): MetricValue {
   return { metric, value: null, ci: null, reason };
 }
+
+/**
+ * Replicate medians are a deterministic function of (samples, seed, resamples, stream name), so they are
+ * memoised per samples array: computeMetrics and the gate, given the same run, resample it once. Results
+ * are treated as immutable; a samples array must not be mutated after it has been resampled.
+ */
+const REPLICATES = new WeakMap<readonly number[], Map<string, Float64Array>>();
 
 /** Samples by case key, with memoised medians and bootstrap replicate medians. */
 export class SampleBank {
@@ -54,7 +61,15 @@ export class SampleBank {
   replicates(key: string): Float64Array {
     let r = this.#replicates.get(key);
     if (r === undefined) {
-      r = resampleMedians(this.samples(key), this.settings.resamples, rngFor(this.settings.seed, `${this.domain}:${key}`));
+      const samples = this.samples(key);
+      const stream = `${this.settings.seed}|${this.settings.resamples}|${this.domain}:${key}`;
+      let perArray = REPLICATES.get(samples);
+      r = perArray?.get(stream);
+      if (r === undefined) {
+        r = resampleMedians(samples, this.settings.resamples, deriveSeed(this.settings.seed, `${this.domain}:${key}`));
+        if (perArray === undefined) REPLICATES.set(samples, (perArray = new Map()));
+        perArray.set(stream, r);
+      }
       this.#replicates.set(key, r);
     }
     return r;

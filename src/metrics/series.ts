@@ -3,7 +3,7 @@ import { caseKey, type CaseResult } from '../results/schema.ts';
 import type { MissingPoint } from './types.ts';
 
 /** `suite/model/compiler` plus `/d=N`: one batch sweep. */
-export function frictionSeriesKey(c: Pick<CaseResult, 'suite' | 'batch' | 'depth'> & { modelId: string; compilerId: string }): string {
+export function frictionSeriesKey(c: { suite: string; modelId: string; compilerId: string; depth: number | null }): string {
   const base = `${c.suite}/${c.modelId}/${c.compilerId}`;
   return c.depth === null ? base : `${base}/d=${c.depth}`;
 }
@@ -16,10 +16,6 @@ export function depthSeriesKey(c: { suite: string; modelId: string; compilerId: 
 /** The canonical key of a case from its parts (what `caseKey` would write), for cross-compiler lookups. */
 export function identity(c: CaseResult, compilerId: string = c.compiler.id): string {
   return caseKey({ suite: c.suite, modelId: c.model.id, compilerId, batch: c.batch, depth: c.depth });
-}
-
-export function partsOf(c: CaseResult): { suite: CaseResult['suite']; modelId: string; compilerId: string; batch: number; depth: number | null } {
-  return { suite: c.suite, modelId: c.model.id, compilerId: c.compiler.id, batch: c.batch, depth: c.depth };
 }
 
 export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

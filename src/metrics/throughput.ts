@@ -40,11 +40,13 @@ export function caseMetrics(c: CompletedCase, confidence: number): CaseMetrics {
     ci: orderCi(perSampleLatency(c.batch, ci.lower), perSampleLatency(c.batch, ci.upper), level),
   };
   const rate = (metric: 'throughput' | 'gflops', f: (lat: number) => number): MetricValue => {
-    if (!(m > 0)) return unavailable(metric, 'median latency is 0 ms, so the rate is unbounded');
-    const interval = ci.lower > 0 ? orderCi(f(ci.upper), f(ci.lower), level) : null;
-    return interval === null
-      ? { metric, value: f(m), ci: null, ciNote: 'lower end of the latency CI is 0 ms' }
-      : { metric, value: f(m), ci: interval };
+    const value = f(m);
+    if (!(m > 0) || !Number.isFinite(value)) return unavailable(metric, 'median latency is 0 ms, so the rate is unbounded');
+    const lower = f(ci.upper);
+    const upper = f(ci.lower);
+    return Number.isFinite(lower) && Number.isFinite(upper)
+      ? { metric, value, ci: orderCi(lower, upper, level) }
+      : { metric, value, ci: null, ciNote: 'lower end of the latency CI is 0 ms' };
   };
   const flops = c.model.flopsPerSample;
   return {

@@ -8,7 +8,7 @@
  *
  * Adequate for the sample sizes benchmarks produce (tens and more per group).
  */
-import { normalCdf } from './normal.ts';
+import { erfc } from './normal.ts';
 
 export interface MannWhitneyResult {
   /** U statistic of the first sample. */
@@ -45,6 +45,7 @@ export function mannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>): MannWh
   const variance = ((n1 * n2) / 12) * (n + 1 - tieTerm / (n * (n - 1)));
   if (!(variance > 0)) return { u, z: 0, p: 1, effect: u / (n1 * n2) };
   const z = Math.max(0, Math.abs(u - mu) - 0.5) / Math.sqrt(variance);
-  const p = Math.min(1, Math.max(0, 2 * (1 - normalCdf(z))));
+  // 2 (1 − Φ(z)) = erfc(z / √2), computed without cancellation so tiny p-values stay positive.
+  const p = Math.min(1, Math.max(0, erfc(z / Math.SQRT2)));
   return { u, z: u >= mu ? z : -z, p, effect: u / (n1 * n2) };
 }

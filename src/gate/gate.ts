@@ -1,0 +1,144 @@
+/**
+ * The regression gate: a pure function (run, baseline, metrics, config) → verdict. Per case it compares
+ * the run's samples with the baseline's compact sample set (bootstrap CI of the ratio of medians, plus a
+ * Mann–Whitney p-value as extra evidence); per series it compares friction β and depth gain; across
+ * archetypes it looks for new reversals and flipped orderings. See docs/metrics.md, "The gate".
+ */
+import type { Baseline, BaselineCase, BaselineMetrics } from '../results/baseline.ts';
+import type { RunResult } from '../results/schema.ts';
+import { runSampleBank } from '../metrics/compute.ts';
+import { SampleBank } from '../metrics/estimate.ts';
+import type { MetricsSummary } from '../metrics/types.ts';
+import type { BootstrapSettings } from '../stats/bootstrap.ts';
+import { caseVerdict } from './cases.ts';
+import type { GateConfig } from './config.ts';
+import { isFilteredOut } from './filters.ts';
+import { byString } from './format.ts';
+import { reversalChecks } from './reversal-checks.ts';
+import { depthGainChecks, frictionChecks } from './series-checks.ts';
+import type { State } from './state.ts';
+import {
+  summaryLine,
+  type CaseVerdict,
+  type Problem,
+  type ReversalFinding,
+  type SeriesVerdict,
+  type Verdict,
+  type VerdictCounts,
+} from './verdict.ts';
+
+export { staleReason } from './cases.ts';
+
+/**
+ * Judges a run against a baseline (null: no baseline yet; every case is new). `metrics` must be the
+ * run's MetricsSummary (computed with `metricsOptionsFromGateConfig(config)` so the reference and
+ * confidence agree); `baselineMetrics` overrides the baseline's stored derived metrics when given.
+ */
+export function gate(
+  run: RunResult,
+  baseline: Baseline | null,
+  metrics: MetricsSummary,
+  baselineMetrics: BaselineMetrics | null | undefined,
+  config: GateConfig,
+): Verdict {
+  const settings: BootstrapSettings = {
+    resamples: config.bootstrap.resamples,
+    confidence: config.confidence,
+    seed: config.bootstrap.seed,
+  };
+  const problems: Problem[] = [];
+  const notes: string[] = [];
+  const otherProblems: string[] = [];
+  let base = baseline;
+  if (baseline !== null && baseline.hardwareId !== run.hardware.id) {
+    const message = `baseline is for hardware ${baseline.hardwareId} but this run is on ${run.hardware.id}; nothing was compared`;
+    problems.push({ kind: 'hardware-mismatch', key: baseline.hardwareId, message });
+    otherProblems.push('baseline for other hardware');
+    base = null;
+  }
+  if (metrics.hardwareId !== run.hardware.id) notes.push(`the metrics given were computed for ${metrics.hardwareId}, not this run`);
+  if (metrics.bootstrap.confidence !== config.confidence) {
+    notes.push(`archetype orderings were computed at ${metrics.bootstrap.confidence} confidence, the gate uses ${config.confidence}`);
+  }
+  if (JSON.stringify(metrics.reference) !== JSON.stringify(config.reference)) {
+    notes.push('the metrics were computed with a different reference spec than the gate config names');
+  }
+  const baseSamples = new Map((base?.cases ?? []).filter((c) => c.state === 'completed').map((c) => [c.key, c.samples]));
+  const st: State = {
+    config,
+    settings,
+    runBank: runSampleBank(run, settings, 'run'),
+    baseBank: new SampleBank(baseSamples, settings, 'baseline'),
+    comparable: new Set(),
+    problems,
+    notes,
+  };
+  const runCases = new Map(run.cases.map((c) => [c.key, c]));
+  const baseCases = new Map((base?.cases ?? []).map((c) => [c.key, c]));
+  const profileDiffers = base !== null && base.createdFrom.profile !== run.profile;
+  if (profileDiffers) {
+    notes.push(`run profile "${run.profile}" differs from the baseline's "${base?.createdFrom.profile}"; baseline cases absent from the run count as filtered, not missing`);
+  }
+  const cases: CaseVerdict[] = [];
+  let filtered = 0;
+  for (const key of [...new Set([...runCases.keys(), ...baseCases.keys()])].sort(byString)) {
+    const bc = baseCases.get(key);
+    const v = caseVerdict(st, key, runCases.get(key), bc);
+    if (v === null) continue;
+    if (v === 'filtered') {
+      const b = bc as BaselineCase;
+      if (profileDiffers || isFilteredOut({ ...b, hardware: b.hardware }, run.filters)) filtered++;
+      else {
+        const message = `missing: ${key} is in the baseline but not in this run (and the run's filters do not exclude it)`;
+        problems.push({ kind: 'missing', key, message });
+        cases.push({ key, kind: 'missing', compilerId: b.compilerId, message, evidence: null });
+      }
+      continue;
+    }
+    if (v.kind === 'stale') notes.push(v.message);
+    cases.push(v);
+  }
+  const series: SeriesVerdict[] = [];
+  let reversals: ReversalFinding[] = [];
+  if (base !== null) {
+    if (config.checks.friction) series.push(...frictionChecks(st, metrics));
+    if (config.checks.depthGain) series.push(...depthGainChecks(st, metrics));
+    if (config.checks.reversals) reversals = reversalChecks(st, metrics, baselineMetrics ?? base.metrics);
+  } else if (metrics.reversals.length > 0) {
+    notes.push(`${metrics.reversals.length} reversal(s) in this run; no baseline to judge them against`);
+  }
+  const tally = (kind: CaseVerdict['kind']) => cases.filter((c) => c.kind === kind).length;
+  const counts: VerdictCounts = {
+    regression: tally('regression'),
+    improvement: tally('improvement'),
+    unchanged: tally('unchanged'),
+    new: tally('new'),
+    missing: tally('missing'),
+    stale: tally('stale'),
+    failed: tally('failed'),
+    filtered,
+    seriesRegressions: series.filter((s) => s.kind === 'regression').length,
+    seriesImprovements: series.filter((s) => s.kind === 'improvement').length,
+    newReversals: reversals.filter((r) => r.kind === 'new-reversal').length,
+    flippedOrderings: reversals.filter((r) => r.kind === 'flipped-ordering').length,
+  };
+  const passed = problems.length === 0;
+  return {
+    passed,
+    summaryLine: summaryLine(passed, counts, base !== null, otherProblems),
+    counts,
+    cases,
+    series,
+    reversals,
+    problems,
+    notes,
+    settings: {
+      confidence: config.confidence,
+      resamples: config.bootstrap.resamples,
+      seed: config.bootstrap.seed,
+      defaultThreshold: config.threshold.default,
+      mannWhitneyRequired: config.mannWhitney.require,
+    },
+    baseline: baseline === null ? null : { hardwareId: baseline.hardwareId, createdFrom: baseline.createdFrom.finishedAt },
+  };
+}

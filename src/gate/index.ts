@@ -1,0 +1,30 @@
+export { gate, staleReason } from './gate.ts';
+export {
+  DEFAULT_GATE_CONFIG,
+  GateConfigError,
+  GateConfigFileSchema,
+  loadGateConfig,
+  parseGateConfig,
+  resolveGateConfig,
+  thresholdFor,
+  metricsOptionsFromGateConfig,
+  type GateConfig,
+  type GateConfigFile,
+} from './config.ts';
+export { isFilteredOut, isKeyFilteredOut, parseCaseKey, type FilterSubject } from './filters.ts';
+export { judge, type Judgement } from './judge.ts';
+export {
+  EXIT_PASS,
+  EXIT_GATE_FAILED,
+  gateExitCode,
+  summaryLine,
+  type CaseEvidence,
+  type CaseVerdict,
+  type CaseVerdictKind,
+  type Problem,
+  type ProblemKind,
+  type ReversalFinding,
+  type SeriesVerdict,
+  type Verdict,
+  type VerdictCounts,
+} from './verdict.ts';

@@ -1,0 +1,142 @@
+/** The gate's answer, as plain data, plus the summary line and exit code derived from it. */
+
+export type CaseVerdictKind = 'regression' | 'improvement' | 'unchanged' | 'new' | 'missing' | 'stale' | 'failed';
+
+export interface CaseEvidence {
+  readonly metric: 'latency';
+  readonly runMedianMs: number;
+  readonly baselineMedianMs: number;
+  /** runMedian / baselineMedian. */
+  readonly ratio: number;
+  /** Percentile bootstrap CI of the ratio at `confidence`; null when it could not be computed. */
+  readonly ci: readonly [number, number] | null;
+  readonly confidence: number;
+  readonly method: string;
+  readonly resamples: number;
+  /** Two-sided Mann–Whitney p-value, run samples vs the baseline's compact sample set. */
+  readonly mannWhitneyP: number;
+  /** Relative practical threshold applied (0.10 = 10%). */
+  readonly threshold: number;
+  readonly runN: number;
+  /** Size of the baseline's compact sample set (the baseline run had `baselineN` ≥ this). */
+  readonly baselineSamples: number;
+  readonly baselineN: number;
+}
+
+export interface CaseVerdict {
+  readonly key: string;
+  readonly kind: CaseVerdictKind;
+  readonly compilerId: string;
+  readonly message: string;
+  readonly evidence: CaseEvidence | null;
+}
+
+export interface SeriesVerdict {
+  /** Friction series `suite/model/compiler[/d=N]` or depth series `suite/model/compiler/b=N`. */
+  readonly series: string;
+  readonly metric: 'friction-beta' | 'depth-gain';
+  readonly compilerId: string;
+  readonly kind: 'regression' | 'improvement' | 'unchanged' | 'skipped';
+  readonly run: number | null;
+  readonly baseline: number | null;
+  /** β_run − β_baseline (friction) or gain_run / gain_baseline (depth gain). */
+  readonly change: number | null;
+  readonly ci: readonly [number, number] | null;
+  readonly threshold: number;
+  /** Batches or depths compared (measured and comparable in both). */
+  readonly points: readonly number[];
+  readonly message: string;
+}
+
+export interface ReversalFinding {
+  readonly kind: 'new-reversal' | 'flipped-ordering';
+  readonly id: string;
+  readonly caseKeys: readonly string[];
+  readonly message: string;
+}
+
+export type ProblemKind =
+  | 'regression'
+  | 'missing'
+  | 'failed'
+  | 'series-regression'
+  | 'new-reversal'
+  | 'flipped-ordering'
+  | 'hardware-mismatch';
+
+/** Something that fails the gate, with a message naming the key. */
+export interface Problem {
+  readonly kind: ProblemKind;
+  readonly key: string;
+  readonly message: string;
+}
+
+export interface VerdictCounts {
+  readonly regression: number;
+  readonly improvement: number;
+  readonly unchanged: number;
+  readonly new: number;
+  readonly missing: number;
+  readonly stale: number;
+  readonly failed: number;
+  /** Baseline cases absent from the run because the run's filters or profile excluded them. */
+  readonly filtered: number;
+  readonly seriesRegressions: number;
+  readonly seriesImprovements: number;
+  readonly newReversals: number;
+  readonly flippedOrderings: number;
+}
+
+export interface Verdict {
+  readonly passed: boolean;
+  readonly summaryLine: string;
+  readonly counts: VerdictCounts;
+  readonly cases: readonly CaseVerdict[];
+  readonly series: readonly SeriesVerdict[];
+  readonly reversals: readonly ReversalFinding[];
+  readonly problems: readonly Problem[];
+  /** Informational lines (stale cases, skipped checks, mismatched settings). */
+  readonly notes: readonly string[];
+  readonly settings: {
+    readonly confidence: number;
+    readonly resamples: number;
+    readonly seed: number;
+    readonly defaultThreshold: number;
+    readonly mannWhitneyRequired: boolean;
+  };
+  readonly baseline: { readonly hardwareId: string; readonly createdFrom: string } | null;
+}
+
+export const EXIT_PASS = 0;
+export const EXIT_GATE_FAILED = 1;
+
+/** 0 when the gate passed, 1 when it failed. */
+export function gateExitCode(verdict: Pick<Verdict, 'passed'>): 0 | 1 {
+  return verdict.passed ? EXIT_PASS : EXIT_GATE_FAILED;
+}
+
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/**
+ * `FAIL: 2 regressions, 1 new reversal` / `PASS: 0 regressions, 0 reversals (3 improvements)`:
+ * regressions and reversals always, other failing counts when non-zero, informational ones in brackets.
+ */
+export function summaryLine(passed: boolean, c: VerdictCounts, hasBaseline: boolean, otherProblems: readonly string[] = []): string {
+  const failing = [...otherProblems, count(c.regression, 'regression')];
+  if (c.newReversals === 0 && c.flippedOrderings === 0) failing.push('0 reversals');
+  if (c.newReversals > 0) failing.push(count(c.newReversals, 'new reversal'));
+  if (c.flippedOrderings > 0) failing.push(count(c.flippedOrderings, 'flipped archetype ordering'));
+  if (c.seriesRegressions > 0) failing.push(count(c.seriesRegressions, 'series regression'));
+  if (c.failed > 0) failing.push(`${c.failed} failed`);
+  if (c.missing > 0) failing.push(`${c.missing} missing`);
+  const info: string[] = [];
+  if (c.improvement > 0) info.push(count(c.improvement, 'improvement'));
+  if (c.seriesImprovements > 0) info.push(count(c.seriesImprovements, 'series improvement'));
+  if (c.new > 0) info.push(`${c.new} new`);
+  if (c.stale > 0) info.push(`${c.stale} stale`);
+  if (c.filtered > 0) info.push(`${c.filtered} filtered out`);
+  const bracket = hasBaseline ? info.join(', ') : `no baseline${info.length > 0 ? `: ${info.join(', ')}` : ''}`;
+  return `${passed ? 'PASS' : 'FAIL'}: ${failing.join(', ')}${bracket === '' ? '' : ` (${bracket})`}`;
+}

@@ -1,0 +1,11 @@
+export { computeMetrics, resolveMetricsOptions, runSampleBank } from './compute.ts';
+export { METRICS, METRIC_IDS, isMetricId, metricDefinition, type MetricId, type MetricDefinition, type Direction, type ThresholdKind } from './registry.ts';
+export { DEFAULT_REFERENCE, ReferenceSpecSchema, referenceFor, referencesFromSettings, type ReferenceSpec } from './reference.ts';
+export { SampleBank, estimate, sideOf, unavailable, type Computed, type Part } from './estimate.ts';
+export { throughput, perSampleLatency, achievedGflops, caseMetrics } from './throughput.ts';
+export { frictionBeta, marginalBetas, kneeBatch, KNEE_BETA } from './friction.ts';
+export { depthFit, depthGain, depthSpeedup, perBlockSpeedup, type DepthFit } from './depth.ts';
+export { breakEvenInferences } from './compile-cost.ts';
+export { archetypeOrderings, findReversals, orderingId, reversalId } from './reversals.ts';
+export { frictionSeriesKey, depthSeriesKey } from './series.ts';
+export type * from './types.ts';

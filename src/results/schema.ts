@@ -1,0 +1,204 @@
+/**
+ * The result model: the one contract every part of the suite shares. Everything else (friction, depth
+ * gain, reversals, verdicts) is derived from it and never stored as truth. Validated with zod wherever a
+ * file is read; `z.toJSONSchema` publishes the same schema as JSON Schema (see `schemas/`).
+ */
+import { z } from 'zod';
+
+/** Bumped on any incompatible change; readers refuse other versions with a clear message. */
+export const SCHEMA_VERSION = 1 as const;
+
+export const SUITES = ['blocks', 'archetypes', 'models'] as const;
+export type Suite = (typeof SUITES)[number];
+
+const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+const nonNegative = finite.refine((v) => v >= 0, { message: 'must be >= 0' });
+const positiveInt = z.number().int().positive();
+
+export const LatencyStatsSchema = z
+  .object({
+    /** Samples the statistics summarise (after warm-up; before no trimming). */
+    n: positiveInt,
+    min: nonNegative,
+    max: nonNegative,
+    mean: nonNegative,
+    median: nonNegative,
+    p25: nonNegative,
+    p75: nonNegative,
+    p99: nonNegative,
+    sd: nonNegative,
+    /** Distribution-free 95% confidence interval of the median (order statistics). */
+    medianCi: z.tuple([nonNegative, nonNegative]),
+  })
+  .strict();
+export type LatencyStats = z.infer<typeof LatencyStatsSchema>;
+
+export const ModelInfoSchema = z
+  .object({
+    /** Fixture id without depth, e.g. `resnet-basic`, `vit-like`, or a user model's name. */
+    id: z.string().min(1),
+    kind: z.enum(['block', 'archetype', 'user']),
+    /** sha256 of the ONNX bytes measured. */
+    hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 hex digest'),
+    /** Floating-point operations for one sample (2 per multiply-accumulate of Conv/MatMul/Gemm); null when unknown. */
+    flopsPerSample: nonNegative.nullable(),
+    params: z.number().int().nonnegative().nullable(),
+    /** Input shape of one sample, without the batch dimension. */
+    sampleShape: z.array(positiveInt),
+  })
+  .strict();
+export type ModelInfo = z.infer<typeof ModelInfoSchema>;
+
+export const CompilerInfoSchema = z
+  .object({
+    id: z.string().min(1),
+    family: z.string().min(1),
+    hardware: z.enum(['cpu', 'gpu']),
+    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
+    versions: z.record(z.string(), z.string()),
+  })
+  .strict();
+export type CompilerInfo = z.infer<typeof CompilerInfoSchema>;
+
+export const EngineInfoSchema = z
+  .object({
+    name: z.enum(['tinybench', 'mitata', 'null']),
+    version: z.string(),
+    /** Why sampling ended: enough time and samples, a narrow enough CI of the median, or the time cap. */
+    stoppedBy: z.enum(['min-time', 'ci-target', 'time-cap', 'iterations']),
+    warmupIterations: z.number().int().nonnegative(),
+    /** Wall time spent sampling (excluding warm-up), ms. */
+    timeMs: nonNegative,
+    /** Whether this case was measured interleaved with another configuration (drift control). */
+    interleavedWith: z.string().nullable(),
+  })
+  .strict();
+export type EngineInfo = z.infer<typeof EngineInfoSchema>;
+
+export const CorrectnessSchema = z
+  .object({
+    reference: z.string(),
+    /** ||y - y_ref||_2 / ||y_ref||_2 */
+    relativeL2: nonNegative,
+    tolerance: nonNegative,
+    ok: z.boolean(),
+  })
+  .strict();
+export type Correctness = z.infer<typeof CorrectnessSchema>;
+
+const caseCommon = {
+  /** Stable, readable key: `suite/model/compiler/b=8[/d=4]`. Baselines and merges join on it. */
+  key: z.string().min(1),
+  suite: z.enum(SUITES),
+  model: ModelInfoSchema,
+  compiler: CompilerInfoSchema,
+  batch: positiveInt,
+  depth: positiveInt.nullable(),
+};
+
+export const FAILURE_PHASES = ['load', 'compile', 'run', 'output', 'correctness', 'timeout', 'out-of-memory'] as const;
+export type FailurePhase = (typeof FAILURE_PHASES)[number];
+
+export const CompletedCaseSchema = z
+  .object({
+    ...caseCommon,
+    state: z.literal('completed'),
+    compileMs: nonNegative,
+    mode: z.enum(['end-to-end', 'compute-only']),
+    /** Latency of one inference of the whole batch, ms. */
+    latency: LatencyStatsSchema,
+    /** Every sample in the order taken, ms. */
+    samples: z.array(nonNegative).min(1),
+    /** Samples per second at the median latency. */
+    throughput: nonNegative,
+    memory: z
+      .object({ rssPeakBytes: z.number().int().nonnegative(), deviceBytes: z.number().int().nonnegative().nullable() })
+      .strict(),
+    correctness: CorrectnessSchema.nullable(),
+    engine: EngineInfoSchema,
+  })
+  .strict();
+
+export const FailedCaseSchema = z
+  .object({
+    ...caseCommon,
+    state: z.literal('failed'),
+    phase: z.enum(FAILURE_PHASES),
+    error: z.string().min(1),
+    /** Present when the failure was a correctness disagreement. */
+    correctness: CorrectnessSchema.nullable(),
+  })
+  .strict();
+
+export const UnavailableCaseSchema = z
+  .object({
+    ...caseCommon,
+    state: z.literal('unavailable'),
+    reason: z.string().min(1),
+  })
+  .strict();
+
+export const CaseResultSchema = z.discriminatedUnion('state', [
+  CompletedCaseSchema,
+  FailedCaseSchema,
+  UnavailableCaseSchema,
+]);
+export type CaseResult = z.infer<typeof CaseResultSchema>;
+export type CompletedCase = z.infer<typeof CompletedCaseSchema>;
+export type FailedCase = z.infer<typeof FailedCaseSchema>;
+export type UnavailableCase = z.infer<typeof UnavailableCaseSchema>;
+
+export const GpuInfoSchema = z
+  .object({
+    vendor: z.string(),
+    architecture: z.string(),
+    device: z.string(),
+    description: z.string(),
+    driver: z.string(),
+  })
+  .strict();
+
+export const HardwareSchema = z
+  .object({
+    /** Stable id derived from CPU model, core count, memory and GPU; names the baseline file. */
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
+    cpu: z.object({ model: z.string(), cores: positiveInt, speedMHz: z.number().nonnegative() }).strict(),
+    memoryBytes: z.number().int().positive(),
+    os: z.object({ platform: z.string(), release: z.string(), arch: z.string() }).strict(),
+    node: z.string(),
+    runtimes: z.record(z.string(), z.string()),
+    gpu: GpuInfoSchema.nullable(),
+  })
+  .strict();
+export type Hardware = z.infer<typeof HardwareSchema>;
+
+export const RunResultSchema = z
+  .object({
+    schemaVersion: z.literal(SCHEMA_VERSION),
+    tool: z.literal('graph-compiler-bench'),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    /** False when the run was interrupted or cases were cut short; a partial run never updates a baseline. */
+    complete: z.boolean(),
+    interruptedBy: z.string().nullable(),
+    commandLine: z.array(z.string()),
+    profile: z.string(),
+    /** Filters that narrowed the matrix (compiler, block, batch, depth); empty when the whole matrix ran. */
+    filters: z.record(z.string(), z.string()),
+    hardware: HardwareSchema,
+    cases: z.array(CaseResultSchema),
+  })
+  .strict();
+export type RunResult = z.infer<typeof RunResultSchema>;
+
+/** The case key: `suite/model/compiler/b=8` plus `/d=4` for depth sweeps. */
+export function caseKey(parts: {
+  suite: Suite;
+  modelId: string;
+  compilerId: string;
+  batch: number;
+  depth: number | null;
+}): string {
+  const base = `${parts.suite}/${parts.modelId}/${parts.compilerId}/b=${parts.batch}`;
+  return parts.depth === null ? base : `${base}/d=${parts.depth}`;
+}
