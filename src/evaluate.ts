@@ -1,8 +1,16 @@
 /**
- * Metrics → gate → render for a finished run. Reads the baseline and gate config, writes the reports.
+ * Metrics → gate → render for a finished run: reads the gate config and the baseline, writes the
+ * Markdown report (and the GitHub job summary when there is one), prints the verdict.
  */
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gate, gateExitCode, loadGateConfig, metricsOptionsFromGateConfig, GateConfigError, type Verdict } from './gate/index.ts';
+import { computeMetrics, type MetricsSummary } from './metrics/index.ts';
+import { BaselineError, loadBaseline } from './results/baseline.ts';
+import { writeFileAtomic } from './results/atomic.ts';
 import type { RunResult } from './results/schema.ts';
-import { renderCaseSummary } from './report/console.ts';
+import { green, red, renderCaseSummary } from './report/console.ts';
+import { renderMarkdown } from './report/markdown.ts';
 
 export interface EvaluateOptions {
   /** @default 'reports' */
@@ -11,13 +19,60 @@ export interface EvaluateOptions {
   readonly gate: boolean;
   /** @default baselines/<hardware-id>.json */
   readonly baselinePath?: string;
+  /** @default 'gate.config.json' */
+  readonly gateConfigPath: string;
+  /** @default 'baselines' */
+  readonly baselinesDir: string;
 }
 
 export interface Evaluation {
   readonly exitCode: number;
+  readonly metrics: MetricsSummary;
+  readonly verdict: Verdict | null;
+  readonly markdown: string;
 }
 
-export async function evaluateRun(run: RunResult, _options: Partial<EvaluateOptions>): Promise<Evaluation> {
-  process.stdout.write(`\n${renderCaseSummary(run.cases)}\n`);
-  return { exitCode: 0 };
+/** A problem with the user's input (config, baseline): exit 2, with the message. */
+export class UsageError extends Error {
+  readonly exitCode = 2;
+}
+
+export function baselinePathFor(run: RunResult, options: Pick<EvaluateOptions, 'baselinesDir' | 'baselinePath'>): string {
+  return options.baselinePath ?? join(options.baselinesDir, `${run.hardware.id}.json`);
+}
+
+export async function evaluateRun(run: RunResult, partial: Partial<EvaluateOptions>): Promise<Evaluation> {
+  const options: EvaluateOptions = { reportsDir: 'reports', gate: true, gateConfigPath: 'gate.config.json', baselinesDir: 'baselines', ...partial };
+  let config;
+  let baseline = null;
+  const baselinePath = baselinePathFor(run, options);
+  try {
+    config = await loadGateConfig(options.gateConfigPath);
+    if (options.gate) baseline = await loadBaseline(baselinePath);
+  } catch (error) {
+    if (error instanceof GateConfigError || error instanceof BaselineError) throw new UsageError(error.message);
+    throw error;
+  }
+  const metrics = computeMetrics(run, metricsOptionsFromGateConfig(config));
+  const verdict = options.gate ? gate(run, baseline, metrics, baseline?.metrics ?? null, config) : null;
+  const markdown = renderMarkdown({ run, metrics, verdict });
+
+  const reportPath = join(options.reportsDir, 'bench.md');
+  await writeFileAtomic(reportPath, markdown);
+  if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
+
+  const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
+  out();
+  out(renderCaseSummary(run.cases));
+  out();
+  for (const reversal of metrics.reversals) out(`reversal: ${reversal.message}`);
+  if (verdict === null) {
+    out(`bench: not gated (--no-gate); report: ${reportPath}`);
+    return { exitCode: 0, metrics, verdict, markdown };
+  }
+  if (baseline === null) out(`bench: no baseline at ${baselinePath}; every case is new (create one with pnpm bench:baseline)`);
+  for (const problem of verdict.problems) out(red(`  ${problem.kind}: ${problem.message}`));
+  out((verdict.passed ? green : red)(`bench: ${verdict.summaryLine}`));
+  out(`bench: report: ${reportPath}`);
+  return { exitCode: gateExitCode(verdict), metrics, verdict, markdown };
 }

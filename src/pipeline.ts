@@ -10,7 +10,7 @@ import { packageVersion } from './harness/package-version.ts';
 import { selectionFilters, selectionFromEnv } from './selection.ts';
 import { writeJsonAtomic } from './results/atomic.ts';
 import { RunResultSchema, SCHEMA_VERSION, type CaseResult, type RunResult } from './results/schema.ts';
-import { formatIssues } from './results/validation.ts';
+import { formatZodIssues } from './results/validation.ts';
 import { evaluateRun, type EvaluateOptions } from './evaluate.ts';
 
 /** A problem outside any case's result: a spec file that failed to load, a case that threw early. */
@@ -72,7 +72,7 @@ export async function finishRun(input: FinishInput): Promise<number> {
     const parsed = RunResultSchema.safeParse(candidate);
     if (!parsed.success) {
       // A bug in the suite, not in the user's input: say exactly what is wrong and fail.
-      log(`bench: the run result does not match its schema (a bug):\n${formatIssues(parsed.error)}`);
+      log(`bench: the run result does not match its schema (a bug):\n${formatZodIssues('run result', parsed.error, candidate, 'key', 20)}`);
       return EXIT.failed;
     }
     const run = parsed.data;

@@ -25,8 +25,46 @@ const ortCpu = Object.fromEntries(
   ]),
 );
 
+// TF.js and onnxruntime-web are imported only when one of their compilers is created: importing
+// tfjs-core alone costs ~100 ms.
+const TFJS_ENTRIES: Readonly<Record<string, { hardware: HardwareKind; description: string }>> = {
+  'tfjs-cpu': { hardware: 'cpu', description: 'TensorFlow.js plain-JavaScript CPU kernels: the uncompiled extreme' },
+  'tfjs-wasm': { hardware: 'cpu', description: 'TensorFlow.js WebAssembly backend (XNNPACK), one thread' },
+  'tfjs-webgpu': { hardware: 'gpu', description: 'TensorFlow.js WebGPU backend (Dawn), end to end: host input in, host output out' },
+  'tfjs-webgpu-compute': { hardware: 'gpu', description: 'TensorFlow.js WebGPU backend (Dawn), compute only: tensors stay on the device' },
+  'tfjs-node': { hardware: 'cpu', description: 'TensorFlow.js with libtensorflow (@tensorflow/tfjs-node), optional' },
+  'tfjs-node-gpu': { hardware: 'gpu', description: 'TensorFlow.js with libtensorflow CUDA (@tensorflow/tfjs-node-gpu), optional' },
+};
+const tfjs = Object.fromEntries(
+  Object.entries(TFJS_ENTRIES).map(([id, entry]) => [
+    id,
+    {
+      ...entry,
+      create: async () => {
+        const { createTfjsAdapter } = await import('./tfjs/adapter.ts');
+        return createTfjsAdapter(id as Parameters<typeof createTfjsAdapter>[0]);
+      },
+    } satisfies CompilerEntry,
+  ]),
+);
+const ortWeb = Object.fromEntries(
+  (['ort-wasm-t1', 'ort-wasm-t2'] as const).map((id) => [
+    id,
+    {
+      hardware: 'cpu',
+      description: `onnxruntime-web WebAssembly backend, ${id.endsWith('t1') ? 'one thread' : 'two threads'}, all graph optimisations`,
+      create: async () => {
+        const { createOrtWebAdapter } = await import('./ort-web.ts');
+        return createOrtWebAdapter(id);
+      },
+    } satisfies CompilerEntry,
+  ]),
+);
+
 const COMPILERS: Readonly<Record<string, CompilerEntry>> = {
   ...ortCpu,
+  ...ortWeb,
+  ...tfjs,
   'ort-webgpu-disabled': {
     hardware: 'gpu',
     description: 'ONNX Runtime WebGPU execution provider (Dawn), graph optimisations off',

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { METRIC_IDS, isMetricId, type MetricId } from '../metrics/registry.ts';
 import { DEFAULT_REFERENCE, type ReferenceSpec } from '../metrics/reference.ts';
 import type { MetricsOptions } from '../metrics/types.ts';
-import { formatZodIssues, parseJsonText } from '../results/baseline.ts';
+import { formatZodIssues, parseJsonText } from '../results/validation.ts';
 
 export interface GateConfig {
   /** Two-sided confidence level of every interval the gate judges by. */

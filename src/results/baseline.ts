@@ -12,6 +12,7 @@ import type { MetricsSummary, MetricValue } from '../metrics/types.ts';
 import { medianCi } from '../stats/median-ci.ts';
 import { mad, median, quantileSorted, sortedCopy } from '../stats/quantile.ts';
 import { writeJsonAtomic } from './atomic.ts';
+import { formatZodIssues, parseVersionedJson } from './validation.ts';
 import { SUITES, type CaseResult, type RunResult } from './schema.ts';
 
 /** Bumped on any incompatible change to the baseline format. */
@@ -159,95 +160,16 @@ export const BaselineSchema = z.strictObject({
 export type Baseline = z.infer<typeof BaselineSchema>;
 
 // ---------------------------------------------------------------------------------------------------
-// Messages for zod issues (shared with the gate config).
-
-function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const p of path) {
-    if (typeof p === 'number') out += `[${p}]`;
-    else if (typeof p === 'string' && /^[A-Za-z_$][\w$-]*$/.test(p)) out += out === '' ? p : `.${p}`;
-    else out += `[${JSON.stringify(String(p))}]`;
-  }
-  return out;
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let v: unknown = input;
-  for (const p of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = (v as Record<PropertyKey, unknown>)[p];
-  }
-  return v;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
-/**
- * One line per zod issue: `cases[3].median: expected number, received string`. Issues whose message
- * starts with "must" read as `threshold.default must be ..., got "abc"`.
- */
-export function formatZodIssue(issue: z.core.$ZodIssue, input: unknown, unknownWord = 'key'): string {
-  const path = formatPath(issue.path);
-  const value = valueAt(input, issue.path);
-  const where = path === '' ? 'top level' : path;
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
-    return `${where}: unknown ${unknownWord}${issue.keys.length > 1 ? 's' : ''} ${keys}`;
-  }
-  if (issue.message.startsWith('must')) return `${where} ${issue.message}, got ${show(value)}`;
-  if (issue.code === 'invalid_type' && value === undefined) return `${where}: missing (expected ${issue.expected})`;
-  if (issue.code === 'invalid_value') {
-    return `${where}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${show(value)}`;
-  }
-  return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
-}
-
-export function formatZodIssues(file: string, error: z.ZodError, input: unknown, unknownWord = 'key', limit = 5): string {
-  const lines = error.issues.slice(0, limit).map((i) => `${file}: ${formatZodIssue(i, input, unknownWord)}`);
-  if (error.issues.length > limit) lines.push(`${file}: ... and ${error.issues.length - limit} more problems`);
-  return lines.join('\n');
-}
-
-/** JSON.parse with a message naming the file and saying when it looks truncated. */
-export function parseJsonText(text: string, file: string, makeError: (message: string) => Error): unknown {
-  if (text.trim() === '') throw makeError(`${file}: the file is empty`);
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const position = /at position (\d+)/.exec(reason);
-    const truncated =
-      /end of (JSON )?input/i.test(reason) || (position !== null && Number(position[1]) >= text.trimEnd().length - 1);
-    throw makeError(`${file}: not valid JSON (${reason})${truncated ? '; the file looks truncated' : ''}`);
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Reading and writing.
 
 export function parseBaseline(text: string, path: string): Baseline {
-  const data = parseJsonText(text, path, (m) => new BaselineError(m, path));
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new BaselineError(`${path}: expected a JSON object at the top level, got ${Array.isArray(data) ? 'an array' : show(data)}`, path);
-  }
-  const version = (data as Record<string, unknown>)['schemaVersion'];
-  if (version === undefined) {
-    throw new BaselineError(`${path}: schemaVersion is missing (supported: ${BASELINE_SCHEMA_VERSION}); is this a baseline file?`, path);
-  }
-  if (version !== BASELINE_SCHEMA_VERSION) {
-    throw new BaselineError(
-      `${path}: baseline schemaVersion ${show(version)} is not supported (this version reads schemaVersion ${BASELINE_SCHEMA_VERSION}); ` +
-        're-create the baseline from a fresh complete run',
-      path,
-    );
-  }
-  const parsed = BaselineSchema.safeParse(data);
-  if (!parsed.success) throw new BaselineError(formatZodIssues(path, parsed.error, data), path);
-  return parsed.data;
+  return parseVersionedJson(text, path, {
+    schema: BaselineSchema,
+    version: BASELINE_SCHEMA_VERSION,
+    what: 'baseline',
+    advice: 're-create the baseline from a fresh complete run',
+    makeError: (message) => new BaselineError(message, path),
+  });
 }
 
 /** The baseline at `path`, or null when there is no such file. */

@@ -1,11 +1,105 @@
-/** Turns zod issues into messages a user can act on: `path.to.field: what is wrong`. */
+/**
+ * Reading checked JSON documents (results, baselines, the gate config): messages that name the file and
+ * the field, say what was expected and what was found, and tell a truncated file from a wrong one.
+ */
 import type { z } from 'zod';
 
-export function formatIssues(error: z.ZodError, limit = 10): string {
-  const lines = error.issues.slice(0, limit).map((issue) => {
-    const path = issue.path.length === 0 ? '(top level)' : issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
-    return `  ${path}: ${issue.message}`;
-  });
-  if (error.issues.length > limit) lines.push(`  … and ${error.issues.length - limit} more`);
+function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const p of path) {
+    if (typeof p === 'number') out += `[${p}]`;
+    else if (typeof p === 'string' && /^[A-Za-z_$][\w$-]*$/.test(p)) out += out === '' ? p : `.${p}`;
+    else out += `[${JSON.stringify(String(p))}]`;
+  }
+  return out;
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = input;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p];
+  }
+  return v;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * One line per zod issue: `cases[3].median: expected number, received string`. Issues whose message
+ * starts with "must" read as `threshold.default must be ..., got "abc"`.
+ */
+export function formatZodIssue(issue: z.core.$ZodIssue, input: unknown, unknownWord = 'key'): string {
+  const path = formatPath(issue.path);
+  const value = valueAt(input, issue.path);
+  const where = path === '' ? 'top level' : path;
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.map((k) => `"${k}"`).join(', ');
+    return `${where}: unknown ${unknownWord}${issue.keys.length > 1 ? 's' : ''} ${keys}`;
+  }
+  if (issue.message.startsWith('must')) return `${where} ${issue.message}, got ${show(value)}`;
+  if (issue.code === 'invalid_type' && value === undefined) return `${where}: missing (expected ${issue.expected})`;
+  if (issue.code === 'invalid_value') {
+    return `${where}: expected ${issue.values.map((v) => JSON.stringify(v)).join(' or ')}, got ${show(value)}`;
+  }
+  return `${where}: ${issue.message.replace(/^Invalid input: /, '')}`;
+}
+
+export function formatZodIssues(file: string, error: z.ZodError, input: unknown, unknownWord = 'key', limit = 5): string {
+  const lines = error.issues.slice(0, limit).map((i) => `${file}: ${formatZodIssue(i, input, unknownWord)}`);
+  if (error.issues.length > limit) lines.push(`${file}: ... and ${error.issues.length - limit} more problems`);
   return lines.join('\n');
+}
+
+/** JSON.parse with a message naming the file and saying when it looks truncated. */
+export function parseJsonText(text: string, file: string, makeError: (message: string) => Error): unknown {
+  if (text.trim() === '') throw makeError(`${file}: the file is empty`);
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    const position = /at position (\d+)/.exec(reason);
+    const truncated =
+      /end of (JSON )?input/i.test(reason) || (position !== null && Number(position[1]) >= text.trimEnd().length - 1);
+    throw makeError(`${file}: not valid JSON (${reason})${truncated ? '; the file looks truncated' : ''}`);
+  }
+}
+
+/**
+ * Parses a versioned JSON document: JSON errors, a missing or unsupported `schemaVersion`, unknown
+ * keys and missing fields all become one error naming the file and what is wrong.
+ */
+export function parseVersionedJson<T>(
+  text: string,
+  file: string,
+  spec: {
+    readonly schema: z.ZodType<T>;
+    readonly version: number;
+    /** What the document is, for messages: `baseline`, `results file`. */
+    readonly what: string;
+    /** What to do about an unsupported version. */
+    readonly advice: string;
+    readonly makeError: (message: string) => Error;
+  },
+): T {
+  const data = parseJsonText(text, file, spec.makeError);
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw spec.makeError(`${file}: expected a JSON object at the top level, got ${Array.isArray(data) ? 'an array' : show(data)}`);
+  }
+  const version = (data as Record<string, unknown>)['schemaVersion'];
+  if (version === undefined) {
+    throw spec.makeError(`${file}: schemaVersion is missing (supported: ${spec.version}); is this a ${spec.what}?`);
+  }
+  if (version !== spec.version) {
+    throw spec.makeError(
+      `${file}: ${spec.what} schemaVersion ${show(version)} is not supported (this version reads schemaVersion ${spec.version}); ${spec.advice}`,
+    );
+  }
+  const parsed = spec.schema.safeParse(data);
+  if (!parsed.success) throw spec.makeError(formatZodIssues(file, parsed.error, data));
+  return parsed.data;
 }
