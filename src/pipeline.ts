@@ -40,6 +40,20 @@ function log(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
+/**
+ * Where a run reads and writes, from the environment (used by tests and CI to keep runs apart):
+ * GCB_RESULTS_DIR (default results), GCB_REPORTS_DIR (reports), GCB_BASELINES_DIR (baselines),
+ * GCB_GATE_CONFIG (gate.config.json).
+ */
+export function outputDirsFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<FinishOptions, 'resultsDir' | 'reportsDir' | 'baselinesDir' | 'gateConfigPath'> {
+  return {
+    resultsDir: env.GCB_RESULTS_DIR || 'results',
+    reportsDir: env.GCB_REPORTS_DIR || 'reports',
+    baselinesDir: env.GCB_BASELINES_DIR || 'baselines',
+    gateConfigPath: env.GCB_GATE_CONFIG || 'gate.config.json',
+  };
+}
+
 /** Builds the RunResult from the collected cases and the environment. Pure but for reading env/os. */
 export function buildRunResult(input: FinishInput): RunResult {
   const selection = selectionFromEnv();
@@ -66,7 +80,7 @@ export function buildRunResult(input: FinishInput): RunResult {
 }
 
 export async function finishRun(input: FinishInput): Promise<number> {
-  const options: FinishOptions = { resultsDir: 'results', ...input.options } as FinishOptions;
+  const options: FinishOptions = { ...outputDirsFromEnv(), ...input.options } as FinishOptions;
   try {
     const candidate = buildRunResult(input);
     const parsed = RunResultSchema.safeParse(candidate);
