@@ -5,6 +5,7 @@
  * builds the RunResult, and hands it to `finishRun`, which does the rest. Only this file and the CLI
  * touch the disk or the exit code; `process.exitCode` is set once, at the end.
  */
+import { relative } from 'node:path';
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
 import type { SerializedError } from 'vitest';
 import { finishRun, type HarnessError, type FinishOptions } from '../src/pipeline.ts';
@@ -22,6 +23,11 @@ export default class BenchReporter implements Reporter {
   readonly #options: BenchReporterOptions;
   readonly #cases = new Map<string, CaseResult>();
   readonly #harnessErrors: HarnessError[] = [];
+  /**
+   * Cases already reported. A cancelled run (Ctrl-C) reports every case of the file a second time: a
+   * result is kept whenever one comes with the case, the progress line and a harness error only once.
+   */
+  readonly #seen = new Set<string>();
   #gpu: GpuInfo | null = null;
   #startedAt = new Date();
   #totalFiles = 0;
@@ -50,18 +56,22 @@ export default class BenchReporter implements Reporter {
   onTestModuleEnd(module: TestModule): void {
     this.#filesDone += 1;
     for (const error of module.errors()) {
-      this.#harnessErrors.push({ where: module.moduleId, message: error.message ?? String(error) });
+      this.#harnessErrors.push({ where: relative(process.cwd(), module.moduleId), message: error.message ?? String(error) });
     }
   }
 
   onTestCaseResult(testCase: TestCase): void {
-    this.#finished += 1;
     const meta = testCase.meta();
     const result = testCase.result();
+    const again = this.#seen.has(testCase.id);
+    this.#seen.add(testCase.id);
     if (meta.caseResult !== undefined) {
       this.#cases.set(meta.caseResult.key, meta.caseResult);
       if (meta.gpu) this.#gpu ??= meta.gpu;
-    } else if (result.state === 'failed') {
+    }
+    if (again) return;
+    this.#finished += 1;
+    if (meta.caseResult === undefined && result.state === 'failed') {
       // The case threw before the harness produced a result (a fixture that fails to build, a bad spec).
       const message = result.errors?.map((e) => e.message).join('; ') ?? 'failed without a result';
       this.#harnessErrors.push({ where: testCase.fullName, message });

@@ -4,13 +4,15 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { COMPILER_IDS } from './adapters/registry.ts';
 import { gate, gateExitCode, loadGateConfig, metricsOptionsFromGateConfig, GateConfigError, type Verdict } from './gate/index.ts';
+import { unknownCompilerIds } from './gate/config.ts';
 import { computeMetrics, type MetricsSummary } from './metrics/index.ts';
 import { BaselineError, loadBaseline } from './results/baseline.ts';
 import { writeFileAtomic } from './results/atomic.ts';
 import type { RunResult } from './results/schema.ts';
 import { green, red, renderCaseSummary } from './report/console.ts';
-import { renderMarkdown } from './report/markdown.ts';
+import { renderMarkdown, type ReportedHarnessError } from './report/markdown.ts';
 
 export interface EvaluateOptions {
   /** @default 'reports' */
@@ -41,13 +43,29 @@ export function baselinePathFor(run: RunResult, options: Pick<EvaluateOptions, '
   return options.baselinePath ?? join(options.baselinesDir, `${run.hardware.id}.json`);
 }
 
-export async function evaluateRun(run: RunResult, partial: Partial<EvaluateOptions>): Promise<Evaluation> {
+/**
+ * `harnessErrors`: problems outside any case (spec files that failed to load); they go into the report,
+ * which then cannot pass. The caller decides the exit code for them.
+ */
+export async function evaluateRun(
+  run: RunResult,
+  partial: Partial<EvaluateOptions>,
+  harnessErrors: readonly ReportedHarnessError[] = [],
+): Promise<Evaluation> {
   const options: EvaluateOptions = { reportsDir: 'reports', gate: true, gateConfigPath: 'gate.config.json', baselinesDir: 'baselines', ...partial };
   let config;
   let baseline = null;
   const baselinePath = baselinePathFor(run, options);
   try {
     config = await loadGateConfig(options.gateConfigPath);
+    const known = new Set([...COMPILER_IDS, ...run.cases.map((c) => c.compiler.id)]);
+    const unknown = unknownCompilerIds(config, known);
+    if (unknown.length > 0) {
+      throw new GateConfigError(
+        `${unknown.map((u) => `${options.gateConfigPath}: ${u.option}: unknown compiler "${u.id}"`).join('\n')}\n` +
+          `valid compilers: ${[...known].join(', ')}`,
+      );
+    }
     if (options.gate) baseline = await loadBaseline(baselinePath);
   } catch (error) {
     if (error instanceof GateConfigError || error instanceof BaselineError) throw new UsageError(error.message);
@@ -55,7 +73,7 @@ export async function evaluateRun(run: RunResult, partial: Partial<EvaluateOptio
   }
   const metrics = computeMetrics(run, metricsOptionsFromGateConfig(config));
   const verdict = options.gate ? gate(run, baseline, metrics, baseline?.metrics ?? null, config) : null;
-  const markdown = renderMarkdown({ run, metrics, verdict });
+  const markdown = renderMarkdown({ run, metrics, verdict, harnessErrors });
 
   const reportPath = join(options.reportsDir, 'bench.md');
   await writeFileAtomic(reportPath, markdown);
@@ -66,13 +84,16 @@ export async function evaluateRun(run: RunResult, partial: Partial<EvaluateOptio
   out(renderCaseSummary(run.cases));
   out();
   for (const reversal of metrics.reversals) out(`reversal: ${reversal.message}`);
+  const errorsLine = `bench: FAIL: ${harnessErrors.length} error${harnessErrors.length === 1 ? '' : 's'} outside any case (the "ERROR in" lines above); the run is incomplete`;
   if (verdict === null) {
+    if (harnessErrors.length > 0) out(red(errorsLine));
     out(`bench: not gated (--no-gate); report: ${reportPath}`);
     return { exitCode: 0, metrics, verdict, markdown };
   }
   if (baseline === null) out(`bench: no baseline at ${baselinePath}; every case is new (create one with pnpm bench:baseline)`);
   for (const problem of verdict.problems) out(red(`  ${problem.kind}: ${problem.message}`));
-  out((verdict.passed ? green : red)(`bench: ${verdict.summaryLine}`));
+  out((verdict.passed && harnessErrors.length === 0 ? green : red)(`bench: ${verdict.summaryLine}`));
+  if (harnessErrors.length > 0) out(red(errorsLine));
   out(`bench: report: ${reportPath}`);
   return { exitCode: gateExitCode(verdict), metrics, verdict, markdown };
 }

@@ -105,7 +105,7 @@ export async function finishRun(input: FinishInput): Promise<number> {
       return EXIT.failed;
     }
 
-    const evaluation = await evaluateRun(run, options);
+    const evaluation = await evaluateRun(run, options, input.harnessErrors);
     if (input.interruptedBy !== null) {
       log(`bench: run interrupted (${input.interruptedBy}): results so far are written and marked incomplete`);
       return EXIT.interrupted;

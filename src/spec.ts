@@ -99,6 +99,14 @@ function positiveIntegers(what: string, values: readonly number[]): void {
   }
 }
 
+// Ctrl-C in a terminal signals the whole process group, the Vitest worker running the cases included.
+// Under the bench CLI, which then stops the run and writes the cases that finished, the worker must not
+// die first (the run would end in a "Worker forks emitted error"): it ignores SIGINT and leaves the
+// stopping to the CLI (Vitest itself stops its workers with SIGTERM).
+if (process.env.GCB_CLI_PID !== undefined && process.env.GCB_CLI_PID !== String(process.pid)) {
+  process.on('SIGINT', () => {});
+}
+
 export function benchSpec(spec: BenchSpec): void {
   const selection = selectionFromEnv();
   const profile = getProfile(selection.profile);

@@ -126,6 +126,22 @@ export async function loadGateConfig(path: string): Promise<GateConfig> {
 }
 
 /**
+ * Compiler ids the config names (reference compilers, per-compiler thresholds) that are not in `known`
+ * (the registry and the compilers of the run): a typo there would silently turn comparisons or a
+ * threshold off. One entry per problem, with the option that names it.
+ */
+export function unknownCompilerIds(config: GateConfig, known: ReadonlySet<string>): { option: string; id: string }[] {
+  const named: { option: string; id: string }[] = [
+    ...Object.entries(config.reference.byFamily).map(([family, id]) => ({ option: `reference.byFamily.${family}`, id })),
+    ...Object.entries(config.reference.byHardware).flatMap(([hardware, id]) =>
+      id === undefined ? [] : [{ option: `reference.byHardware.${hardware}`, id }],
+    ),
+    ...Object.keys(config.threshold.byCompiler).map((id) => ({ option: 'threshold.byCompiler', id })),
+  ];
+  return named.filter((entry) => !known.has(entry.id));
+}
+
+/**
  * The practical threshold for one metric of one compiler: byCompiler[compiler][metric], then
  * byCompiler[compiler] when it is a number, then byMetric[metric], then default. Read in the metric's
  * threshold unit (relative or absolute, see METRICS).

@@ -23,7 +23,13 @@ export function slug(text: string): string {
 export function hardwareId(cpuModel: string, cores: number, gpu: GpuInfo | null): string {
   const cpu = `${slug(cpuModel) || 'unknown-cpu'}-${cores}c`;
   if (gpu === null) return cpu;
-  const gpuName = slug(`${gpu.vendor} ${gpu.description || gpu.device}`) || 'unknown-gpu';
+  // Dawn names the device (`nvidia-h100-80gb-hbm3`) on some drivers and only a PCI id on others; the
+  // description then carries the name, or on NVIDIA just the driver version, which is no name at all.
+  const named = (text: string): boolean => text !== '' && !/^(0x)?[0-9a-f]+$/i.test(text) && !/^[a-z]*:?\s*[\d. ]+$/i.test(text);
+  const name = named(gpu.device) ? gpu.device : named(gpu.description) ? gpu.description : gpu.architecture || gpu.device;
+  const vendor = slug(gpu.vendor);
+  const device = slug(name);
+  const gpuName = (device.startsWith(vendor) ? device : `${vendor}-${device}`).replace(/^-|-$/g, '') || 'unknown-gpu';
   return `${cpu}-${gpuName}`;
 }
 

@@ -21,11 +21,19 @@ export interface MarkdownOptions {
   readonly maxLength?: number;
 }
 
+/** A problem outside any case: a spec file that failed to load, a case that threw before it was measured. */
+export interface ReportedHarnessError {
+  readonly where: string;
+  readonly message: string;
+}
+
 export interface MarkdownInput {
   readonly run: RunResult;
   readonly metrics: MetricsSummary;
   /** Null when the run was not gated (`--no-gate`). */
   readonly verdict: Verdict | null;
+  /** Errors outside any case; any of them fails the run. @default none */
+  readonly harnessErrors?: readonly ReportedHarnessError[];
 }
 
 /** `1.23 [1.20, 1.26]`, or `—` with the reason in a tooltip-free form. */
@@ -42,13 +50,33 @@ const escapeCell = (text: string): string => text.replace(/\|/g, '\\|').replace(
 export function verdictLine(input: MarkdownInput): string {
   const { run, verdict } = input;
   const failed = run.cases.filter((c) => c.state === 'failed').length;
+  const errors = input.harnessErrors?.length ?? 0;
+  const errorText = `${errors} error${errors === 1 ? '' : 's'} outside any case`;
   const partial = run.complete ? '' : ' · **INCOMPLETE RUN**';
   if (verdict === null) {
-    const status = failed > 0 ? `❌ FAIL: ${failed} failed cases` : '⚪ measured, not gated';
+    const problems = [failed > 0 ? `${failed} failed cases` : '', errors > 0 ? errorText : ''].filter((p) => p !== '');
+    const status = problems.length > 0 ? `❌ FAIL: ${problems.join(', ')}` : '⚪ measured, not gated';
     return `## ${status} — graph-compiler-bench on \`${run.hardware.id}\`${partial}`;
   }
-  const icon = verdict.passed && failed === 0 ? '✅' : '❌';
+  if (errors > 0) return `## ❌ FAIL: ${errorText} (gate: ${verdict.summaryLine}) — graph-compiler-bench on \`${run.hardware.id}\`${partial}`;
+  // An interrupted run never shows a green tick: it exits 130 and measured only part of the matrix.
+  const icon = verdict.passed && failed === 0 ? (run.complete ? '✅' : '⚠️') : '❌';
   return `## ${icon} ${verdict.summaryLine} — graph-compiler-bench on \`${run.hardware.id}\`${partial}`;
+}
+
+function harnessErrorsSection(errors: readonly ReportedHarnessError[] | undefined): string {
+  if (errors === undefined || errors.length === 0) return '';
+  return [
+    `### Errors outside any case (${errors.length})`,
+    'A spec file that failed to load or a case that threw before it was measured: the run is incomplete and fails.',
+    errors
+      .slice(0, 30)
+      .map((e) => `- \`${escapeCell(e.where)}\`: ${escapeCell(e.message)}`)
+      .join('\n'),
+    errors.length > 30 ? `… and ${errors.length - 30} more (see the console output).` : '',
+  ]
+    .filter((part) => part !== '')
+    .join('\n\n');
 }
 
 function runLine(run: RunResult): string {
@@ -300,6 +328,7 @@ export function renderMarkdown(input: MarkdownInput, options: MarkdownOptions = 
       verdictLine(input),
       runLine(run),
       note,
+      harnessErrorsSection(input.harnessErrors),
       problemsSection(verdict),
       reversalsSection(metrics, verdict),
       notMeasuredSection(run),

@@ -55,17 +55,30 @@ export function formatZodIssues(file: string, error: z.ZodError, input: unknown,
   return lines.join('\n');
 }
 
-/** JSON.parse with a message naming the file and saying when it looks truncated. */
+/** `line 3, column 14` (1-based) of a character offset, to find a hand-editing mistake. */
+function lineAndColumn(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+/**
+ * JSON.parse with a message naming the file and saying when it looks truncated. A leading byte-order
+ * mark (some Windows editors add one to a hand-edited file) is skipped: it is not part of the content.
+ */
 export function parseJsonText(text: string, file: string, makeError: (message: string) => Error): unknown {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   if (text.trim() === '') throw makeError(`${file}: the file is empty`);
   try {
     return JSON.parse(text) as unknown;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     const position = /at position (\d+)/.exec(reason);
-    const truncated =
-      /end of (JSON )?input/i.test(reason) || (position !== null && Number(position[1]) >= text.trimEnd().length - 1);
-    throw makeError(`${file}: not valid JSON (${reason})${truncated ? '; the file looks truncated' : ''}`);
+    // Truncated: the parser ran out of text. An error at the last character (a trailing comma before
+    // the closing brace, a stray brace) is a hand-editing mistake, not a cut file.
+    const truncated = /end of (JSON )?input/i.test(reason) || (position !== null && Number(position[1]) >= text.trimEnd().length);
+    const at = position === null ? '' : `, ${lineAndColumn(text, Number(position[1]))}`;
+    throw makeError(`${file}: not valid JSON (${reason}${at})${truncated ? '; the file looks truncated' : ''}`);
   }
 }
 

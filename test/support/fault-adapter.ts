@@ -2,6 +2,10 @@
  * A test-only compiler that misbehaves on purpose: throws, hangs, returns NaN, claims to run out of
  * memory, or disagrees with the reference. It proves that every failure mode ends as data with a
  * clear message, never as a crash, a hang or a pass.
+ *
+ * On its own it ignores the model and returns `batch × 4` copies of `value`. Given `inner` (a real
+ * compiler), it runs the model on that compiler and injects the fault into it: that is what a real
+ * bench run needs, where the output is checked against the uncompiled ONNX Runtime reference.
  */
 import type { Availability, CompiledModel, CompilerAdapter, ModelArtifact, PreparedRun } from '../../src/adapters/types.ts';
 
@@ -24,6 +28,8 @@ export interface FaultAdapterOptions {
   readonly value?: number;
   readonly id?: string;
   readonly hardware?: 'cpu' | 'gpu';
+  /** A real compiler to run the model on; the fault is injected into its results. */
+  readonly inner?: CompilerAdapter;
 }
 
 const never = (): Promise<never> => new Promise<never>(() => {});
@@ -41,38 +47,46 @@ export class FaultAdapter implements CompilerAdapter {
   }
 
   async versions(): Promise<Record<string, string>> {
-    return { 'test-fault': '1.0.0' };
+    return { ...(await this.options.inner?.versions()), 'test-fault': '1.0.0' };
   }
 
   async availability(): Promise<Availability> {
-    return this.options.fault === 'unavailable'
-      ? { available: false, reason: 'test-fault: this compiler is never available' }
-      : { available: true };
+    if (this.options.fault === 'unavailable') return { available: false, reason: 'test-fault: this compiler is never available' };
+    return this.options.inner?.availability() ?? { available: true };
   }
 
-  async compile(_model: ModelArtifact): Promise<CompiledModel> {
-    const { fault, fromBatch = 1, value = 1 } = this.options;
+  async compile(model: ModelArtifact): Promise<CompiledModel> {
+    const { fault, fromBatch = 1, value = 1, inner } = this.options;
     if (fault === 'throw-on-compile') throw new Error('test-fault: unsupported operator Foo in node 3');
     if (fault === 'hang-on-compile') await never();
+    const compiled = inner === undefined ? null : await inner.compile(model);
     return {
-      async prepare(_input: Float32Array, batch: number): Promise<PreparedRun> {
+      async prepare(input: Float32Array, batch: number): Promise<PreparedRun> {
         const faulty = batch >= fromBatch;
         if (faulty && fault === 'out-of-memory') {
           throw new Error(`test-fault: failed to allocate ${batch * 4096} MiB: out of memory`);
         }
-        const output = new Float32Array(batch * 4).fill(faulty && fault === 'wrong-output' ? value * 2 : value);
-        if (faulty && fault === 'nan-output') output[1] = Number.NaN;
+        const real = compiled === null ? null : await compiled.prepare(input, batch);
+        const output = async (): Promise<Float32Array> => {
+          const values = real === null ? new Float32Array(batch * 4).fill(value) : Float32Array.from(await real.output());
+          if (faulty && fault === 'wrong-output') values.forEach((v, i) => (values[i] = real === null ? value * 2 : v * 2));
+          if (faulty && fault === 'nan-output') values[1] = Number.NaN;
+          return values;
+        };
         return {
-          mode: 'end-to-end',
+          mode: real?.mode ?? 'end-to-end',
           run: async () => {
             if (faulty && fault === 'throw-on-run') throw new Error('test-fault: kernel launch failed');
             if (faulty && fault === 'hang-on-run') await never();
+            await real?.run();
           },
-          output: async () => output,
-          release: () => {},
+          output,
+          release: () => real?.release(),
         };
       },
-      async dispose() {},
+      async dispose() {
+        await compiled?.dispose();
+      },
     };
   }
 }

@@ -1,0 +1,3 @@
+import { benchSpec } from '../../../src/spec.ts';
+
+benchSpec({ model: 'mobilenetv2-like', compiler: 'ort-tensorrt-all', batches: [1, 2, 4, 8, 16] });

@@ -1,0 +1,3 @@
+import { benchSpec } from '../../../src/spec.ts';
+
+benchSpec({ model: 'mobilenetv2-like', compiler: 'tfjs-node', batches: [1, 2, 4, 8, 16] });

@@ -1,0 +1,3 @@
+import { benchSpec } from '../../../src/spec.ts';
+
+benchSpec({ model: 'vit-like', compiler: 'ort-tensorrt-all', batches: [1, 2, 4, 8, 16] });

@@ -1,0 +1,66 @@
+/**
+ * `pnpm bench:report <results.json …> [--out reports/pr.md] [--html reports/pr.html]`: merges runs
+ * from several machines into one report — each gated against its own baseline — with cross-hardware
+ * tables and reversals. Exit 1 when any machine's gate failed, 2 on bad input.
+ */
+import { appendFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { gate, loadGateConfig, metricsOptionsFromGateConfig } from '../gate/index.ts';
+import { computeMetrics } from '../metrics/index.ts';
+import { checkMergeable, crossHardwareReversals, crossHardwareTable } from '../metrics/cross-hardware.ts';
+import { outputDirsFromEnv } from '../pipeline.ts';
+import { baselinePathFor } from '../evaluate.ts';
+import { loadBaseline } from '../results/baseline.ts';
+import { writeFileAtomic } from '../results/atomic.ts';
+import { loadRunResult } from '../results/run-file.ts';
+import { machinePassed, renderMergedMarkdown, type MergedInput } from '../report/merged-markdown.ts';
+import { renderHtml } from '../report/html.ts';
+import { CliError, runCli } from './run-cli.ts';
+
+const HELP = `Usage: pnpm bench:report <results.json …> [--out reports/pr.md] [--html reports/pr.html] [--no-gate]
+
+Merges result files from several machines into one Markdown (and HTML) report. Each run is gated
+against baselines/<its hardware id>.json. Exit 1 when any gate failed, 2 on bad input.
+`;
+
+await runCli(async () => {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      out: { type: 'string' },
+      html: { type: 'string' },
+      'no-gate': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (positionals.length === 0) throw new CliError(`no results files given\n\n${HELP}`, 2);
+  const dirs = outputDirsFromEnv();
+  const runs = [];
+  for (const file of positionals) runs.push({ file, run: await loadRunResult(file) });
+  checkMergeable(runs);
+
+  const config = await loadGateConfig(dirs.gateConfigPath);
+  const machines: MergedInput['machines'][number][] = [];
+  for (const { run } of runs) {
+    const metrics = computeMetrics(run, metricsOptionsFromGateConfig(config));
+    const baseline = values['no-gate'] ? null : await loadBaseline(baselinePathFor(run, { baselinesDir: dirs.baselinesDir }));
+    const verdict = values['no-gate'] ? null : gate(run, baseline, metrics, baseline?.metrics ?? null, config);
+    machines.push({ run, metrics, verdict });
+  }
+  const input: MergedInput = { machines, table: crossHardwareTable(machines), reversals: crossHardwareReversals(machines) };
+  const markdown = renderMergedMarkdown(input);
+  const out = values.out ?? `${dirs.reportsDir}/pr.md`;
+  await writeFileAtomic(out, markdown);
+  const htmlPath = values.html ?? `${dirs.reportsDir}/pr.html`;
+  await writeFileAtomic(htmlPath, renderHtml({ title: 'graph-compiler-bench: merged report', machines, crossHardware: input }));
+  if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
+
+  process.stdout.write(`${markdown.split('\n')[2]}\n`);
+  for (const reversal of input.reversals) process.stdout.write(`cross-hardware reversal: ${reversal.message}\n`);
+  process.stdout.write(`bench:report: wrote ${out} and ${htmlPath}\n`);
+  return machines.every(machinePassed) ? 0 : 1;
+});
