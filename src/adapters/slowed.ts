@@ -32,11 +32,20 @@ export function slowdownFor(slowdowns: ReadonlyMap<string, Slowdown>, compilerId
   return slowdowns.get(compilerId) ?? slowdowns.get('*');
 }
 
-function busyWait(ms: number): void {
+export function busyWait(ms: number): void {
   const end = performance.now() + ms;
   while (performance.now() < end) {
     // spin: a timer would round to a millisecond and yield the CPU.
   }
+}
+
+/** The function, slowed down: after each call, a busy wait of the fixed delay or of that fraction of the call's time. */
+export function slowFunction(fn: () => Promise<void> | void, slowdown: Slowdown): () => Promise<void> {
+  return async () => {
+    const start = performance.now();
+    await fn();
+    busyWait(slowdown.kind === 'fixed' ? slowdown.ms : (performance.now() - start) * slowdown.fraction);
+  };
 }
 
 export class SlowedAdapter implements CompilerAdapter {
@@ -74,11 +83,7 @@ export class SlowedAdapter implements CompilerAdapter {
         const prepared = await compiled.prepare(input, batch);
         return {
           mode: prepared.mode,
-          run: async () => {
-            const start = performance.now();
-            await prepared.run();
-            busyWait(slowdown.kind === 'fixed' ? slowdown.ms : (performance.now() - start) * slowdown.fraction);
-          },
+          run: slowFunction(() => prepared.run(), slowdown),
           output: () => prepared.output(),
           release: () => prepared.release(),
         };

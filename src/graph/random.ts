@@ -2,34 +2,25 @@
  * A tiny seeded pseudo-random generator, so that fixture weights are the same on every machine and in
  * every run (and so are the ONNX bytes and their hash). Not for anything security-related.
  */
+import { fnv1a, mulberry32, type Rng } from '../stats/prng.ts';
+
 
 /** 32-bit FNV-1a of a string: turns a fixture id into a seed. */
-export function seedFromString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
+export const seedFromString = fnv1a;
 
 /** mulberry32 uniform numbers plus Box–Muller normals. */
 export class SeededRandom {
-  private state: number;
+  private readonly uniformSource: Rng;
   /** Box–Muller yields normals in pairs; the second is kept for the next call. */
   private spareNormal: number | null = null;
 
   constructor(seed: number | string) {
-    this.state = typeof seed === 'string' ? seedFromString(seed) : seed >>> 0;
+    this.uniformSource = mulberry32(typeof seed === 'string' ? seedFromString(seed) : seed);
   }
 
   /** Uniform in [0, 1). */
   uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return this.uniformSource.next();
   }
 
   /** Standard normal. */

@@ -1,33 +1,21 @@
 /**
- * Summary statistics of one case's latency samples, as stored in the result model.
+ * Summary statistics of one case's latency samples, as stored in the result model (definitions in
+ * docs/metrics.md: type-7 quantiles, order-statistic CI of the median).
  */
 import type { LatencyStats } from '../results/schema.ts';
+import { medianCi } from '../stats/median-ci.ts';
+import { quantileSorted, sortedCopy } from '../stats/quantile.ts';
 
-/** Linear interpolation between order statistics (type 7, as R and NumPy default). */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) throw new Error('quantile of no samples');
-  const position = (sorted.length - 1) * q;
-  const lower = Math.floor(position);
-  const a = sorted[lower] as number;
-  const b = sorted[Math.ceil(position)] as number;
-  return a + (b - a) * (position - lower);
-}
+export { quantileSorted };
 
-/**
- * Distribution-free 95% confidence interval of the median from order statistics: the ranks
- * n/2 ± 1.96·√n/2 (normal approximation to the binomial), clamped to the sample.
- */
-export function medianConfidenceInterval(sorted: readonly number[], z = 1.959964): [number, number] {
-  const n = sorted.length;
-  if (n === 0) throw new Error('confidence interval of no samples');
-  const half = (z * Math.sqrt(n)) / 2;
-  const lowRank = Math.max(0, Math.floor(n / 2 - half));
-  const highRank = Math.min(n - 1, Math.ceil(n / 2 + half) - 1);
-  return [sorted[lowRank] as number, sorted[Math.max(lowRank, highRank)] as number];
+/** 95% confidence interval of the median, distribution-free, as [lower, upper]. */
+export function medianConfidenceInterval(samples: ArrayLike<number>): [number, number] {
+  const ci = medianCi(samples, 0.95);
+  return [ci.lower, ci.upper];
 }
 
 export function summarizeLatency(samples: readonly number[]): LatencyStats {
-  const sorted = [...samples].sort((a, b) => a - b);
+  const sorted = sortedCopy(samples);
   const n = sorted.length;
   const mean = sorted.reduce((sum, x) => sum + x, 0) / n;
   const variance = n > 1 ? sorted.reduce((sum, x) => sum + (x - mean) ** 2, 0) / (n - 1) : 0;

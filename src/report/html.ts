@@ -137,6 +137,9 @@ function valueHtml(value: MetricValue, digits = 3): string {
   return `<span class="value${cls === '' ? '' : ` ${cls}`}"${note}>${shown}</span>`;
 }
 
+/** A table cell: HTML, or HTML spanning several columns. */
+type Cell = string | { readonly html: string; readonly span: number; readonly className?: string };
+
 interface Column {
   readonly html: string;
   readonly align?: 'l' | 'r';
@@ -152,7 +155,7 @@ function metricColumn(id: MetricId, html?: string): Column {
   return { html: html ?? esc(m.label), align: 'r', title: `${m.label} [${m.unit}]${direction}: ${m.description}` };
 }
 
-function table(columns: readonly Column[], rows: readonly (readonly string[])[], rowClasses: readonly string[] = [], tableClass = ''): string {
+function table(columns: readonly Column[], rows: readonly (readonly Cell[])[], rowClasses: readonly string[] = [], tableClass = ''): string {
   const align = (i: number) => {
     const classes = [columns[i]?.align === 'r' ? 'num' : '', columns[i]?.wrap ? 'wrap' : ''].filter((c) => c !== '');
     return classes.length === 0 ? '' : ` class="${classes.join(' ')}"`;
@@ -162,8 +165,20 @@ function table(columns: readonly Column[], rows: readonly (readonly string[])[],
     .map((row, r) => {
       const cls = rowClasses[r];
       // A one-cell row is a group heading across the whole table.
-      if (row.length === 1 && columns.length > 1) return `<tr class="group-row${cls ? ` ${cls}` : ''}"><th colspan="${columns.length}" scope="rowgroup">${row[0]}</th></tr>`;
-      return `<tr${cls ? ` class="${cls}"` : ''}>${row.map((cell, i) => `<td${align(i)}>${cell}</td>`).join('')}</tr>`;
+      if (row.length === 1 && columns.length > 1 && typeof row[0] === 'string') {
+        return `<tr class="group-row${cls ? ` ${cls}` : ''}"><th colspan="${columns.length}" scope="rowgroup">${row[0]}</th></tr>`;
+      }
+      let column = 0;
+      const cells = row.map((cell) => {
+        const i = column;
+        if (typeof cell === 'string') {
+          column += 1;
+          return `<td${align(i)}>${cell}</td>`;
+        }
+        column += cell.span;
+        return `<td colspan="${cell.span}" class="wrap${cell.className ? ` ${cell.className}` : ''}">${cell.html}</td>`;
+      });
+      return `<tr${cls ? ` class="${cls}"` : ''}>${cells.join('')}</tr>`;
     })
     .join('\n');
   return `<div class="table-wrap"><table${tableClass === '' ? '' : ` class="${tableClass}"`}>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
@@ -201,6 +216,10 @@ const seriesModel = (s: { modelId: string; depth: number | null }): string => `$
 
 export type MachineStatus = 'pass' | 'fail' | 'neutral';
 
+/** Status glyphs present in common text fonts (emoji fonts are often missing on CI machines and servers). */
+export const STATUS_ICON: Readonly<Record<MachineStatus, string>> = { pass: '✓', fail: '✗', neutral: '○' };
+const iconHtml = (status: MachineStatus): string => `<span class="icon ${status}" aria-hidden="true">${STATUS_ICON[status]}</span>`;
+
 const failedCount = (run: RunResult): number => run.cases.filter((c) => c.state === 'failed').length;
 
 export function machineStatus(machine: HtmlMachine): MachineStatus {
@@ -214,19 +233,17 @@ export function verdictText(machine: HtmlMachine): string {
   const { run, verdict } = machine;
   const failed = failedCount(run);
   const status = machineStatus(machine);
-  const icon = status === 'pass' ? '✅' : status === 'fail' ? '❌' : '⚪';
   const what = verdict === null ? (failed > 0 ? `FAIL: ${failed} failed cases` : 'measured, not gated') : verdict.summaryLine;
-  return `${icon} ${what} — graph-compiler-bench on ${run.hardware.id}${run.complete ? '' : ' · INCOMPLETE RUN'}`;
+  return `${STATUS_ICON[status]} ${what} — graph-compiler-bench on ${run.hardware.id}${run.complete ? '' : ' · INCOMPLETE RUN'}`;
 }
 
 function verdictHeading(machine: HtmlMachine, prefix: string): string {
   const { run, verdict } = machine;
   const failed = failedCount(run);
   const status = machineStatus(machine);
-  const icon = status === 'pass' ? '✅' : status === 'fail' ? '❌' : '⚪';
   const what = verdict === null ? (failed > 0 ? `FAIL: ${failed} failed cases` : 'measured, not gated') : verdict.summaryLine;
   const partial = run.complete ? '' : ` · <strong class="incomplete">INCOMPLETE RUN</strong>${run.interruptedBy ? ` (${esc(run.interruptedBy)})` : ''}`;
-  return `<h2 class="verdict ${status}" id="${prefix}-verdict"><span class="icon" aria-hidden="true">${icon}</span> <span class="verdict-text">${esc(what)}</span> <span class="on">— graph-compiler-bench on ${code(run.hardware.id)}${partial}</span></h2>`;
+  return `<h2 class="verdict ${status}" id="${prefix}-verdict">${iconHtml(status)} <span class="verdict-text">${esc(what)}</span> <span class="on">— graph-compiler-bench on ${code(run.hardware.id)}${partial}</span></h2>`;
 }
 
 function runLine(run: RunResult): string {
@@ -283,6 +300,13 @@ function problemsSection(verdict: Verdict | null, prefix: string): string {
 
 function reversalsSection(metrics: MetricsSummary, verdict: Verdict | null, styles: ReadonlyMap<string, CompilerStyle>, prefix: string): string {
   const n = metrics.reversals.length;
+  const rank = new Map(compilerOrder(metrics.orderings.map((o) => o.compilerId), styles).map((id, i) => [id, i]));
+  const byPlace = (x: { a: string; b: string; depth: number | null; batch: number }, y: typeof x) =>
+    `${x.a}~${x.b}`.localeCompare(`${y.a}~${y.b}`) || (x.depth ?? 0) - (y.depth ?? 0) || x.batch - y.batch;
+  const reversals = [...metrics.reversals].sort((x, y) => byPlace(x, y) || (rank.get(x.compilerId) ?? 0) - (rank.get(y.compilerId) ?? 0));
+  const orderings = [...metrics.orderings].sort(
+    (x, y) => `${x.a}~${x.b}`.localeCompare(`${y.a}~${y.b}`) || (rank.get(x.compilerId) ?? 0) - (rank.get(y.compilerId) ?? 0) || byPlace(x, y),
+  );
   const body: string[] = [];
   if (n === 0) {
     const text =
@@ -292,20 +316,20 @@ function reversalsSection(metrics: MetricsSummary, verdict: Verdict | null, styl
     body.push(`<div class="callout ok">${esc(text)}</div>`);
   } else {
     body.push(
-      `<div class="callout reversal" role="note"><strong>${n} reversal${n === 1 ? '' : 's'} of archetype ordering.</strong> A compiler makes the <em>other</em> archetype significantly faster than the reference does, so a choice of architecture made on one runtime does not carry over to the other.<ul>${metrics.reversals
+      `<div class="callout reversal" role="note"><strong>${n} reversal${n === 1 ? '' : 's'} of archetype ordering.</strong> A compiler makes the <em>other</em> archetype significantly faster than the reference does, so a choice of architecture made on one runtime does not carry over to the other.<ul>${reversals
         .map((r) => `<li>${esc(r.message)}</li>`)
         .join('')}</ul></div>`,
       '<p class="explain">Ratio = latency of the first archetype over the second, with its 95% bootstrap CI.</p>',
       table(
         [{ html: 'batch' }, { html: 'pair' }, { html: 'faster under the reference', wrap: true }, { html: 'faster under the compiler', wrap: true }, { html: 'cases' }],
-        metrics.reversals.map((r) => [
+        reversals.map((r) => [
           esc(`b=${r.batch}${r.depth === null ? '' : ` d=${r.depth}`}`),
           `${esc(r.a)} vs ${esc(r.b)}`,
           `<strong>${esc(r.fasterUnderReference)}</strong> under ${compilerLabel(r.referenceId, styles)} (${valueHtml(r.referenceRatio)})`,
           `<strong>${esc(r.fasterUnderCompiler)}</strong> under ${compilerLabel(r.compilerId, styles)} (${valueHtml(r.compilerRatio)})`,
           `<span class="keys">${r.caseKeys.map(code).join('<br>')}</span>`,
         ]),
-        metrics.reversals.map(() => 'reversal'),
+        reversals.map(() => 'reversal'),
       ),
     );
   }
@@ -315,18 +339,18 @@ function reversalsSection(metrics: MetricsSummary, verdict: Verdict | null, styl
     );
   }
   body.push(charts(ratioCharts(metrics, styles)));
-  if (metrics.orderings.length > 0) {
+  if (orderings.length > 0) {
     body.push(
-      `<details class="orderings"><summary>All archetype orderings (${metrics.orderings.length})</summary>\n${table(
+      `<details class="orderings"><summary>All archetype orderings (${orderings.length})</summary>\n${table(
         [{ html: 'compiler' }, { html: 'batch' }, { html: 'pair a / b' }, metricColumn('archetype-ratio', 'ratio a / b'), { html: 'significantly faster' }],
-        metrics.orderings.map((o) => [
+        orderings.map((o) => [
           compilerLabel(o.compilerId, styles),
           esc(`b=${o.batch}${o.depth === null ? '' : ` d=${o.depth}`}`),
           `${esc(o.a)} / ${esc(o.b)}`,
           valueHtml(o.ratio),
           o.faster === null ? '<span class="na">not significant</span>' : esc(o.faster),
         ]),
-        metrics.orderings.map((o) => (isReversed(o, metrics.reversals) ? 'reversal' : '')),
+        orderings.map((o) => (isReversed(o, metrics.reversals) ? 'reversal' : '')),
       )}\n</details>`,
     );
   }
@@ -377,14 +401,18 @@ function frictionSection(metrics: MetricsSummary, styles: ReadonlyMap<string, Co
           metricColumn('batch-speedup', 'speedup per batch'),
           { html: 'points' },
         ],
-        series.map((s) => [
+        series.map((s): Cell[] => [
           esc(seriesModel(s)),
           valueHtml(s.beta),
           s.knee === null ? '—' : esc(`b=${s.knee}`),
-          s.comparison === null ? `<span class="na">${esc(s.comparisonNote === undefined || s.comparisonNote === 'this compiler is the reference' ? '(reference)' : s.comparisonNote)}</span>` : valueHtml(s.comparison.mitigation),
-          s.comparison === null || s.comparison.speedups.length === 0
-            ? '—'
-            : `<span class="speedups">${s.comparison.speedups.map((p) => `b=${p.batch}: ${valueHtml(p.speedup)}`).join('<br>')}</span>`,
+          ...(s.comparison === null
+            ? [{ html: `<span class="na">${esc(s.comparisonNote === undefined || s.comparisonNote === 'this compiler is the reference' ? '(reference)' : s.comparisonNote)}</span>`, span: 2 }]
+            : [
+                valueHtml(s.comparison.mitigation),
+                s.comparison.speedups.length === 0
+                  ? '—'
+                  : `<span class="speedups">${s.comparison.speedups.map((p) => `b=${p.batch}: ${valueHtml(p.speedup)}`).join('<br>')}</span>`,
+              ]),
           pointsCell(s.points.length, 'batch', s.missing),
         ]),
         [],
@@ -408,7 +436,7 @@ function depthSection(metrics: MetricsSummary, styles: ReadonlyMap<string, Compi
   const ordered = [...metrics.depth].sort(
     (a, b) => a.modelId.localeCompare(b.modelId) || a.batch - b.batch || (rank.get(a.compilerId) ?? 0) - (rank.get(b.compilerId) ?? 0),
   );
-  const rows: string[][] = [];
+  const rows: Cell[][] = [];
   const rowClasses: string[] = [];
   let group = '';
   for (const s of ordered) {
@@ -423,13 +451,17 @@ function depthSection(metrics: MetricsSummary, styles: ReadonlyMap<string, Compi
     const first = c?.speedups[0]?.speedup;
     const last = c?.speedups.at(-1)?.speedup;
     const ref = `<span class="na">${esc(s.comparisonNote === undefined || s.comparisonNote === 'this compiler is the reference' ? '(reference)' : s.comparisonNote)}</span>`;
+    const comparison: Cell[] =
+      c === null
+        ? [{ html: ref, span: 3 }]
+        : [first && last ? `${valueHtml(first)}<br>→ ${valueHtml(last)}` : '—', valueHtml(c.depthGain), valueHtml(c.perBlockSpeedup)];
+    // Nothing to fit (fewer than 2 depths measured): one line that says why instead of a row of dashes.
+    const unfit = s.alpha.value === null && s.perBlock.value === null && (c === null || c.depthGain.value === null);
     rows.push([
       compilerLabel(s.compilerId, styles),
-      valueHtml(s.alpha),
-      valueHtml(s.perBlock),
-      c === null ? ref : first && last ? `${valueHtml(first)}<br>→ ${valueHtml(last)}` : '—',
-      c === null ? '' : valueHtml(c.depthGain),
-      c === null ? '' : valueHtml(c.perBlockSpeedup),
+      ...(unfit
+        ? [{ html: `<span class="na">— ${esc(s.alpha.value === null ? s.alpha.reason : '')}${c === null && s.comparisonNote !== undefined && s.comparisonNote !== 'this compiler is the reference' ? `; ${esc(s.comparisonNote)}` : ''}</span>`, span: 5 }]
+        : [valueHtml(s.alpha), valueHtml(s.perBlock), ...comparison]),
       pointsCell(s.points.length, 'depth', s.missing),
     ]);
     rowClasses.push(c === null ? 'reference-row' : '');
@@ -514,13 +546,13 @@ function chartsSection(run: RunResult, metrics: MetricsSummary, styles: Readonly
 
 function allCasesSection(run: RunResult, verdict: Verdict | null, prefix: string): string {
   const verdictOf = new Map(verdict?.cases.map((c) => [c.key, c]) ?? []);
-  const rows = run.cases.map((c) => {
+  const rows = run.cases.map((c): Cell[] => {
     const v = verdictOf.get(c.key);
     const change = v?.evidence ? formatRatio(v.evidence.ratio) : '';
     const vs = v === undefined ? '' : `<span class="kind-${esc(v.kind)}" title="${esc(v.message)}">${esc(v.kind)}${change === '' ? '' : ` (${esc(change)})`}</span>`;
     if (c.state !== 'completed') {
       const why = c.state === 'failed' ? `failed (${c.phase}): ${c.error}` : `unavailable: ${c.reason}`;
-      return [code(c.key), `<span class="error">${esc(why)}</span>`, '', '', '', '', vs];
+      return [code(c.key), { html: `<span class="error">${esc(why)}</span>`, span: 5 }, vs];
     }
     return [
       code(c.key),
@@ -534,16 +566,17 @@ function allCasesSection(run: RunResult, verdict: Verdict | null, prefix: string
   });
   return `<section class="report-section" id="${prefix}-cases"><details class="all-cases"><summary><h3>All cases (${run.cases.length})</h3></summary>\n${table(
     [
-      { html: 'case' },
+      { html: 'case', wrap: true },
       metricColumn('latency', 'median ms'),
       { html: '95% CI', align: 'r' },
       metricColumn('throughput', 'samples/s'),
       metricColumn('compile-ms', 'compile ms'),
       { html: 'measured' },
-      { html: 'vs baseline', wrap: true },
+      { html: 'vs baseline' },
     ],
     rows,
     run.cases.map((c) => (c.state === 'completed' ? '' : c.state)),
+    'cases-table',
   )}\n</details></section>`;
 }
 
@@ -767,7 +800,6 @@ function overview(machines: readonly HtmlMachine[]): string {
   const failed = statuses.filter((s) => s === 'fail').length;
   const passed = statuses.filter((s) => s === 'pass').length;
   const status: MachineStatus = failed > 0 ? 'fail' : passed > 0 ? 'pass' : 'neutral';
-  const icon = status === 'pass' ? '✅' : status === 'fail' ? '❌' : '⚪';
   const text =
     failed > 0
       ? `FAIL: ${failed} of ${machines.length} machines failed`
@@ -775,7 +807,7 @@ function overview(machines: readonly HtmlMachine[]): string {
         ? `PASS: ${passed} of ${machines.length} machines passed${passed < machines.length ? ` (${machines.length - passed} not gated)` : ''}`
         : `measured, not gated: ${machines.length} machines`;
   return [
-    `<h2 class="verdict ${status}" id="overall-verdict"><span class="icon" aria-hidden="true">${icon}</span> <span class="verdict-text">${esc(text)}</span></h2>`,
+    `<h2 class="verdict ${status}" id="overall-verdict">${iconHtml(status)} <span class="verdict-text">${esc(text)}</span></h2>`,
     `<ul class="machines">${machines.map((m, i) => `<li class="${machineStatus(m)}"><a href="#m${i}">${esc(verdictText(m))}</a></li>`).join('')}</ul>`,
   ].join('\n');
 }
@@ -793,6 +825,9 @@ code { font: 12px/1.4 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; 
 .verdict { padding: 10px 14px; border-radius: 8px; border: 1px solid var(--line); background: var(--soft); }
 .verdict.pass { border-color: #4ac26b; background: #dafbe1; }
 .verdict.fail { border-color: #ff8182; background: #ffebe9; }
+.verdict .icon { display: inline-block; width: 1.45em; height: 1.45em; line-height: 1.45em; border-radius: 50%; text-align: center; font-size: 0.85em; vertical-align: 0.12em; color: #fff; background: var(--muted); margin-right: 4px; }
+.verdict .icon.pass { background: var(--pass); }
+.verdict .icon.fail { background: var(--fail); }
 .verdict .on { font-weight: 400; font-size: 15px; color: var(--muted); }
 .incomplete { color: var(--fail); }
 .run-line { color: var(--muted); margin: 4px 0 8px; }
@@ -823,6 +858,7 @@ tr.reversal, tr.regression { background: #fff0f0 !important; }
 tr.reversal td:first-child, tr.regression td:first-child { box-shadow: inset 4px 0 0 var(--fail); }
 tr.failed { background: #fff8f0 !important; }
 tr.reference-row { color: var(--muted); }
+table.cases-table td:first-child code { overflow-wrap: anywhere; }
 tr.group-row th { background: #eef1f4; text-align: left; }
 .keys code { font-size: 11px; }
 .value { white-space: nowrap; }
@@ -831,7 +867,7 @@ tr.group-row th { background: #eef1f4; text-align: left; }
 .value.worse, .worse { color: #b35c00; font-weight: 600; }
 .na, .reason { color: var(--muted); }
 .reason { font-size: 12px; }
-td .reason { display: block; white-space: normal; min-width: 22ch; max-width: 36ch; margin-left: auto; }
+td .reason { display: block; white-space: normal; min-width: 16ch; max-width: 32ch; margin-left: auto; }
 .error { color: var(--fail); white-space: pre-wrap; word-break: break-word; }
 .missing { color: var(--warn); cursor: help; }
 .tag { font-size: 11px; color: var(--muted); border: 1px solid var(--line); border-radius: 8px; padding: 0 5px; margin-left: 4px; }
@@ -854,7 +890,7 @@ export function renderHtml(input: HtmlInput): string {
   const styles = compilerStyles(input.machines);
   const multiple = input.machines.length > 1;
   const body: string[] = [`<p class="page-title">${esc(title)}</p>`];
-  if (input.machines.length === 0) body.push('<h2 class="verdict neutral" id="overall-verdict">⚪ No runs to report</h2>');
+  if (input.machines.length === 0) body.push(`<h2 class="verdict neutral" id="overall-verdict">${iconHtml('neutral')} <span class="verdict-text">No runs to report</span></h2>`);
   else if (multiple) body.push(overview(input.machines));
   if (input.crossHardware !== undefined && input.crossHardware.trim() !== '') {
     body.push(`<section class="cross-hardware report-section" id="cross-hardware">\n${input.crossHardware}\n</section>`);
