@@ -12,6 +12,7 @@ import { BaselineError, loadBaseline } from './results/baseline.ts';
 import { writeFileAtomic } from './results/atomic.ts';
 import type { RunResult } from './results/schema.ts';
 import { green, red, renderCaseSummary } from './report/console.ts';
+import { renderHtml } from './report/html.ts';
 import { renderMarkdown, type ReportedHarnessError } from './report/markdown.ts';
 
 export interface EvaluateOptions {
@@ -77,6 +78,7 @@ export async function evaluateRun(
 
   const reportPath = join(options.reportsDir, 'bench.md');
   await writeFileAtomic(reportPath, markdown);
+  await writeFileAtomic(join(options.reportsDir, 'bench.html'), renderHtml({ machines: [{ run, metrics, verdict }] }));
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
 
   const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
@@ -94,6 +96,6 @@ export async function evaluateRun(
   for (const problem of verdict.problems) out(red(`  ${problem.kind}: ${problem.message}`));
   out((verdict.passed && harnessErrors.length === 0 ? green : red)(`bench: ${verdict.summaryLine}`));
   if (harnessErrors.length > 0) out(red(errorsLine));
-  out(`bench: report: ${reportPath}`);
+  out(`bench: report: ${reportPath} and ${join(options.reportsDir, 'bench.html')}`);
   return { exitCode: gateExitCode(verdict), metrics, verdict, markdown };
 }

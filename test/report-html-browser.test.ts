@@ -15,7 +15,7 @@ import { gate } from '../src/gate/gate.ts';
 import { computeMetrics } from '../src/metrics/compute.ts';
 import { baselineFromRun } from '../src/results/baseline.ts';
 import { renderHtml, type HtmlMachine } from '../src/report/html.ts';
-import { browserAvailability, launchChromium } from './support/chromium.ts';
+import { browserAvailability, CHROMIUM_PATH, launchChromium } from './support/chromium.ts';
 import { evenSamples, makeRun, sweep, type SyntheticCase } from './support/synthetic-run.ts';
 
 const CONFIG: GateConfig = { ...DEFAULT_GATE_CONFIG, bootstrap: { resamples: 300, seed: 11 } };
@@ -73,11 +73,12 @@ const availability = browserAvailability();
 
 if (availability.kind === 'missing') {
   describe('HTML report in headless Chromium', () => {
-    it('needs Chromium at /usr/bin/chromium', () => {
+    it(`needs Chromium at ${CHROMIUM_PATH}`, () => {
       throw new Error(availability.reason);
     });
   });
 } else {
+  if (availability.kind === 'skip') console.warn(`report-html browser test: ${availability.reason}`);
   describe.skipIf(availability.kind === 'skip')(
     `HTML report in headless Chromium${availability.kind === 'skip' ? ` — SKIPPED: ${availability.reason}` : ''}`,
     () => {

@@ -13,7 +13,7 @@ import { baselinePathFor } from '../evaluate.ts';
 import { loadBaseline } from '../results/baseline.ts';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { loadRunResult } from '../results/run-file.ts';
-import { machinePassed, renderMergedMarkdown, type MergedInput } from '../report/merged-markdown.ts';
+import { machinePassed, renderCrossHardwareHtml, renderMergedMarkdown, type MergedInput } from '../report/merged-markdown.ts';
 import { renderHtml } from '../report/html.ts';
 import { CliError, runCli } from './run-cli.ts';
 
@@ -56,7 +56,7 @@ await runCli(async () => {
   const out = values.out ?? `${dirs.reportsDir}/pr.md`;
   await writeFileAtomic(out, markdown);
   const htmlPath = values.html ?? `${dirs.reportsDir}/pr.html`;
-  await writeFileAtomic(htmlPath, renderHtml({ title: 'graph-compiler-bench: merged report', machines, crossHardware: input }));
+  await writeFileAtomic(htmlPath, renderHtml({ title: 'graph-compiler-bench: merged report', machines, crossHardware: renderCrossHardwareHtml(input) }));
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
 
   process.stdout.write(`${markdown.split('\n')[2]}\n`);

@@ -539,7 +539,7 @@ function chartsSection(run: RunResult, metrics: MetricsSummary, styles: Readonly
     );
   }
   if (depth !== '') {
-    body.push('<h4>Speedup against depth</h4><p class="explain">S(d) = latency<sub>ref</sub>(d) / latency(d) at each block\'s largest batch; whiskers: 95% bootstrap CI. Above the dashed line the compiler is faster than the reference.</p>', depth);
+    body.push('<h4>Speedup against depth</h4><p class="explain">S(d) = latency<sub>ref</sub>(d) / latency(d) at each block\'s largest batch; whiskers: 95% bootstrap CI. Above the dotted 1× line the compiler is faster than the reference.</p>', depth);
   }
   return section(`${prefix}-charts`, 'Charts', body.join('\n'));
 }

@@ -9,6 +9,7 @@ import type { CrossHardwareReversal, CrossHardwareRow } from '../metrics/cross-h
 import type { MetricsSummary } from '../metrics/index.ts';
 import type { RunResult } from '../results/schema.ts';
 import { formatMs, formatRatio } from './format.ts';
+import { escapeHtml } from './html.ts';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown } from './markdown.ts';
 
 export interface MergedInput {
@@ -69,4 +70,31 @@ export function renderMergedMarkdown(input: MergedInput, maxLength = GITHUB_COMM
   }
   const head = [COMMENT_MARKER, mergedVerdictLine(input), crossSection(input, 10)].join('\n\n');
   return `${head.slice(0, maxLength - 200)}\n\n… (per-machine reports left out: too many machines for one comment; see the artifacts)\n`;
+}
+
+/** The same cross-hardware section as static HTML, for `renderHtml`'s `crossHardware` slot. */
+export function renderCrossHardwareHtml(input: Pick<MergedInput, 'table' | 'reversals'>): string {
+  const esc = escapeHtml;
+  const reversals =
+    input.reversals.length === 0
+      ? '<div class="callout ok">No archetype ordering flips between machines.</div>'
+      : `<div class="callout reversal" role="note"><strong>${input.reversals.length} cross-hardware reversal${input.reversals.length === 1 ? '' : 's'}.</strong> An archetype that is significantly faster on one machine is significantly slower on another.</div>
+<div class="table-wrap"><table><thead><tr><th>batch</th><th>pair</th><th>faster here</th><th>faster there</th></tr></thead><tbody>
+${input.reversals
+  .map(
+    (r) =>
+      `<tr><td>b=${r.batch}</td><td>${esc(r.a)} vs ${esc(r.b)}</td><td><strong>${esc(r.first.faster)}</strong> on ${esc(r.first.hardwareId)} · ${esc(r.first.compilerId)} (${esc(formatRatio(r.first.ratio))})</td><td><strong>${esc(r.second.faster)}</strong> on ${esc(r.second.hardwareId)} · ${esc(r.second.compilerId)} (${esc(formatRatio(r.second.ratio))})</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table></div>`;
+  const table =
+    input.table.rows.length === 0
+      ? ''
+      : `<details><summary>Same model and batch on every hardware · compiler (median ms, ${input.table.rows.length} points)</summary>
+<div class="table-wrap"><table><thead><tr><th>point</th>${input.table.columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>
+${input.table.rows
+  .map((row) => `<tr><td>${esc(row.point)}</td>${input.table.columns.map((c) => `<td>${row.latencies[c] === undefined ? '' : esc(formatMs(row.latencies[c]!))}</td>`).join('')}</tr>`)
+  .join('\n')}
+</tbody></table></div></details>`;
+  return `<h3>Cross-hardware reversals (${input.reversals.length})</h3>\n${reversals}\n${table}`;
 }

@@ -116,10 +116,15 @@ export function logTicks(min: number, max: number): number[] {
   if (!(min > 0 && max > 0 && Number.isFinite(min) && Number.isFinite(max))) return [];
   if (min === max) return [min];
   const decades = Math.log10(max / min);
-  const decadeStep = decades > 8 ? Math.ceil(decades / 6) : 1;
   const inside = (v: number) => v >= min * (1 - 1e-9) && v <= max * (1 + 1e-9);
-  let ticks = logCandidates(min, max, logMantissas(decades), decadeStep).filter(inside);
-  if (ticks.length < 2) ticks = logCandidates(min, max, logMantissas(0)).filter(inside);
+  if (decades > 8) return logCandidates(min, max, [1], Math.ceil(decades / 6)).filter(inside);
+  // The coarsest set of mantissas that still gives at least 4 ticks (or the finest one).
+  const sets = [[1], [1, 2, 5], [1, 2, 3, 5], [1, 1.5, 2, 3, 4, 5, 6, 8]];
+  let ticks: number[] = [];
+  for (const mantissas of sets) {
+    ticks = logCandidates(min, max, mantissas).filter(inside);
+    if (ticks.length >= 4) break;
+  }
   return ticks;
 }
 
@@ -413,11 +418,16 @@ export function lineChart(spec: LineChartSpec): string {
 
   // Grid and y ticks.
   parts.push('<g class="axis y-axis">');
+  let lastY = Infinity;
   yAxis.ticks.forEach((t, i) => {
     const y = py(t);
     if (y < top - 0.5 || y > bottomAxis + 0.5) return;
     parts.push(`<line class="grid" x1="${num(left)}" y1="${num(y)}" x2="${num(left + plotWidth)}" y2="${num(y)}" stroke="${GRID}" stroke-width="1"/>`);
-    parts.push(text(left - 6, y + 4, yLabels[i] ?? '', { 'text-anchor': 'end', fill: MUTED, class: 'tick-label' }));
+    // Ticks go upwards; a label closer than a line height to the previous one is left out (its grid line stays).
+    if (lastY - y >= 14) {
+      parts.push(text(left - 6, y + 4, yLabels[i] ?? '', { 'text-anchor': 'end', fill: MUTED, class: 'tick-label' }));
+      lastY = y;
+    }
   });
   const yMid = top + plotHeight / 2;
   parts.push(

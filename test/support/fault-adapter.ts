@@ -17,6 +17,7 @@ export type Fault =
   | 'hang-on-compile'
   | 'hang-on-run'
   | 'nan-output'
+  | 'inf-output'
   | 'out-of-memory'
   | 'wrong-output';
 
@@ -71,6 +72,7 @@ export class FaultAdapter implements CompilerAdapter {
           const values = real === null ? new Float32Array(batch * 4).fill(value) : Float32Array.from(await real.output());
           if (faulty && fault === 'wrong-output') values.forEach((v, i) => (values[i] = real === null ? value * 2 : v * 2));
           if (faulty && fault === 'nan-output') values[1] = Number.NaN;
+          if (faulty && fault === 'inf-output') values[2] = Number.NEGATIVE_INFINITY;
           return values;
         };
         return {

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_GATE_CONFIG, metricsOptionsFromGateConfig } from '../src/gate/index.ts';
+import { computeMetrics } from '../src/metrics/index.ts';
+import { checkMergeable, crossHardwareReversals, crossHardwareTable, MergeError } from '../src/metrics/cross-hardware.ts';
+import { renderCrossHardwareHtml, renderMergedMarkdown, type MergedInput } from '../src/report/merged-markdown.ts';
+import { COMMENT_MARKER } from '../src/report/markdown.ts';
+import { parseRunResult } from '../src/results/run-file.ts';
+
+// Two recorded runs (trimmed to the archetypes): this project's 2-core CPU machine and an H100 host
+// measured with the WebGPU provider as well.
+const files = ['test/data/run-amd-epyc-2c.json', 'test/data/run-h100.json'];
+const runs = files.map((file) => ({ file, run: parseRunResult(readFileSync(file, 'utf8'), file) }));
+const options = metricsOptionsFromGateConfig({
+  ...DEFAULT_GATE_CONFIG,
+  reference: { byFamily: {}, byHardware: { cpu: 'ort-cpu-disabled', gpu: 'ort-webgpu-disabled' } },
+});
+const machines = runs.map(({ run }) => ({ run, metrics: computeMetrics(run, options), verdict: null }));
+
+describe('merging results from two machines', () => {
+  it('accepts runs of the same suite version from different hardware', () => {
+    expect(() => checkMergeable(runs)).not.toThrow();
+    expect(runs.map((r) => r.run.hardware.id)).toEqual(['amd-epyc-2c', 'intel-xeon-16c-nvidia-h100-80gb-hbm3']);
+  });
+
+  it('finds the cross-hardware reversal: vit-like vs mixer-like at batch 16 flips between the machines', () => {
+    const reversals = crossHardwareReversals(machines);
+    const flip = reversals.find((r) => r.batch === 16 && r.a === 'mixer-like' && r.b === 'vit-like' && r.first.faster === 'mixer-like');
+    expect(flip).toBeDefined();
+    expect(flip!.first.hardwareId).toBe('amd-epyc-2c');
+    expect(flip!.second).toMatchObject({ hardwareId: 'intel-xeon-16c-nvidia-h100-80gb-hbm3', faster: 'vit-like' });
+    expect(flip!.message).toMatch(/^at batch 16, mixer-like beats vit-like on amd-epyc-2c \(.+\) but vit-like beats mixer-like on intel-xeon-16c-nvidia-h100-80gb-hbm3/);
+  });
+
+  it('tabulates the same model and batch on every hardware and compiler', () => {
+    const table = crossHardwareTable(machines);
+    expect(table.columns).toContain('amd-epyc-2c · ort-cpu-all');
+    expect(table.columns).toContain('intel-xeon-16c-nvidia-h100-80gb-hbm3 · ort-webgpu-all');
+    const row = table.rows.find((r) => r.point === 'archetypes/vit-like/b=16');
+    expect(Object.keys(row!.latencies).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('renders one report: marker, overall verdict, cross-hardware section, then each machine', () => {
+    const input: MergedInput = { machines, table: crossHardwareTable(machines), reversals: crossHardwareReversals(machines) };
+    const markdown = renderMergedMarkdown(input);
+    const lines = markdown.split('\n');
+    expect(lines[0]).toBe(COMMENT_MARKER);
+    expect(lines[2]).toMatch(/^## ✅ PASS on 2 machines · \d+ cross-hardware reversals/);
+    expect(markdown).toContain('### Cross-hardware reversals');
+    expect(markdown.indexOf('amd-epyc-2c`')).toBeGreaterThan(markdown.indexOf('### Cross-hardware reversals'));
+    expect(markdown.split(COMMENT_MARKER)).toHaveLength(2); // one marker: one comment
+    expect(markdown.length).toBeLessThanOrEqual(65_536);
+    expect(renderCrossHardwareHtml(input)).toContain('cross-hardware reversal');
+  });
+
+  it('rejects runs whose fixtures differ for the same case', () => {
+    const other = structuredClone(runs[1]!.run);
+    other.hardware.id = 'another-machine';
+    for (const c of other.cases) if (c.model.id === 'vit-like') c.model.hash = 'f'.repeat(64);
+    expect(() => checkMergeable([runs[0]!, { file: 'b.json', run: other }, { file: 'c.json', run: runs[1]!.run }])).toThrow(MergeError);
+    expect(() => checkMergeable([{ file: 'b.json', run: other }, { file: 'c.json', run: runs[1]!.run }])).toThrow(
+      /^archetypes\/vit-like has different fixture hashes in b\.json \(ffffffffffff…\) and c\.json \([0-9a-f]{12}…\): the machines measured different models/,
+    );
+  });
+
+  it('rejects two runs from the same machine', () => {
+    expect(() => checkMergeable([runs[0]!, { file: 'again.json', run: runs[0]!.run }])).toThrow(
+      'again.json and test/data/run-amd-epyc-2c.json are both from hardware amd-epyc-2c: merge one run per machine',
+    );
+  });
+
+  it('rejects a results file of another schema version with a clear message', () => {
+    const text = readFileSync(files[0]!, 'utf8').replace('"schemaVersion": 1', '"schemaVersion": 2');
+    expect(() => parseRunResult(text, 'old.json')).toThrow(
+      'old.json: results file schemaVersion 2 is not supported (this version reads schemaVersion 1)',
+    );
+  });
+});

@@ -1,0 +1,89 @@
+/**
+ * Robustness: an interrupted run. A real `bench` run of eight cases gets SIGINT (sent to its whole process
+ * group, as Ctrl-C in a terminal does, so the Vitest worker gets it too) or SIGTERM (sent to the CLI
+ * process only, as `kill` does) right after its first case. The cases that finished are written, marked
+ * `complete: false` with `interruptedBy`, the report says INCOMPLETE, the exit code is 130, and the
+ * partial run can never become a baseline.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeMetrics } from '../src/metrics/compute.ts';
+import { BaselineError, baselineFromRun } from '../src/results/baseline.ts';
+import { parseRunResult } from '../src/results/run-file.ts';
+import type { RunResult } from '../src/results/schema.ts';
+import { runBench, type BenchChildResult } from './support/bench-child.ts';
+
+function interruptedRun(signal: 'SIGINT' | 'SIGTERM', to: 'group' | 'process'): Promise<BenchChildResult> {
+  let sent = false;
+  return runBench({
+    args: ['faults/'],
+    // Eight cases of at least 300 ms each: the run is far from done when the first one has finished.
+    env: { GCB_FAULT_BATCHES: '1,2,3,4,5,6,7,8', GCB_FAULT_MIN_TIME_MS: '300' },
+    detached: to === 'group',
+    onOutput: (child, output) => {
+      if (sent || !output.includes('[1/')) return;
+      sent = true;
+      if (to === 'group') process.kill(-(child.pid as number), signal);
+      else child.kill(signal);
+    },
+  });
+}
+
+const runs: Record<'SIGINT' | 'SIGTERM', { child: BenchChildResult; latest: RunResult }> = {} as never;
+
+beforeAll(async () => {
+  const [int, term] = await Promise.all([interruptedRun('SIGINT', 'group'), interruptedRun('SIGTERM', 'process')]);
+  runs.SIGINT = { child: int, latest: await int.latest() };
+  runs.SIGTERM = { child: term, latest: await term.latest() };
+}, 60_000);
+afterAll(() => {
+  runs.SIGINT?.child.cleanup();
+  runs.SIGTERM?.child.cleanup();
+});
+
+describe.each([
+  ['SIGINT', 'to the process group (Ctrl-C)'],
+  ['SIGTERM', 'to the CLI process'],
+] as const)('%s %s', (signal) => {
+  it('exits 130 and says what it did', () => {
+    const { child } = runs[signal];
+    expect(child.code).toBe(130);
+    expect(child.stderr).toContain(
+      `bench: ${signal}: stopping; the case in progress is dropped, the cases that finished are written (signal again to quit at once, writing nothing)`,
+    );
+    expect(child.stdout).toMatch(new RegExp(`^bench: wrote .*latest\\.json \\(\\d cases, INCOMPLETE\\)$`, 'm'));
+    expect(child.stdout).toContain(`bench: run interrupted (${signal}): results so far are written and marked incomplete`);
+    // The worker is not killed under the CLI's feet (that used to read "Worker forks emitted error").
+    expect(child.output).not.toMatch(/ERROR in|emitted error/);
+  });
+
+  it('writes the cases that finished, marked incomplete, in latest.json and the run file', async () => {
+    const { child, latest } = runs[signal];
+    expect(latest.complete).toBe(false);
+    expect(latest.interruptedBy).toBe(signal);
+    expect(latest.cases.length).toBeGreaterThanOrEqual(1);
+    expect(latest.cases.length).toBeLessThan(8);
+    expect(latest.cases[0]?.key).toBe('blocks/plain-conv/fault-none/b=1/d=1');
+    expect(latest.cases.every((c) => c.state === 'completed')).toBe(true);
+    const files = (await readdir(child.resultsDir)).sort();
+    expect(files).toEqual(['latest.json', expect.stringMatching(/^run-.*\.json$/)]);
+    const runFile = join(child.resultsDir, files[1] as string);
+    expect(parseRunResult(await readFile(runFile, 'utf8'), runFile)).toEqual(latest);
+  });
+
+  it('the report says the run is incomplete and never shows a green tick', () => {
+    const report = runs[signal].child.report();
+    expect(report).toMatch(/^## ⚠️ PASS: .* · \*\*INCOMPLETE RUN\*\*$/m);
+    expect(report).not.toContain('✅');
+  });
+
+  it('the partial run never becomes a baseline', () => {
+    const { latest } = runs[signal];
+    const metrics = computeMetrics(latest, { bootstrap: { resamples: 200 } });
+    expect(() => baselineFromRun(latest, metrics)).toThrow(BaselineError);
+    expect(() => baselineFromRun(latest, metrics)).toThrow(
+      `refusing to create a baseline from an incomplete run (started ${latest.startedAt}, interrupted by ${signal}); run the full selection again`,
+    );
+  });
+});
