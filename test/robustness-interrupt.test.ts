@@ -43,9 +43,9 @@ afterAll(() => {
 });
 
 describe.each([
-  ['SIGINT', 'to the process group (Ctrl-C)'],
-  ['SIGTERM', 'to the CLI process'],
-] as const)('%s %s', (signal) => {
+  { signal: 'SIGINT', to: 'to the process group (Ctrl-C)' },
+  { signal: 'SIGTERM', to: 'to the CLI process' },
+] as const)('$signal $to', ({ signal }) => {
   it('exits 130 and says what it did', () => {
     const { child } = runs[signal];
     expect(child.code).toBe(130);

@@ -169,6 +169,10 @@ export function parseBaseline(text: string, path: string): Baseline {
     what: 'baseline',
     advice: 're-create the baseline from a fresh complete run',
     makeError: (message) => new BaselineError(message, path),
+    otherKind: (data) =>
+      data['kind'] === undefined && 'cases' in data && 'hardware' in data
+        ? 'this is a results file, not a baseline (make a baseline from it with pnpm bench:baseline)'
+        : null,
   });
 }
 

@@ -20,6 +20,7 @@ export function parseRunResult(text: string, file: string): RunResult {
     what: 'results file',
     advice: 'it was written by another version of graph-compiler-bench; re-run pnpm bench',
     makeError: (message) => new ResultsFileError(message, file),
+    otherKind: (data) => (data['kind'] === 'baseline' ? 'this is a baseline, not a results file (results are in results/latest.json)' : null),
   });
 }
 

@@ -77,7 +77,8 @@ export function parseJsonText(text: string, file: string, makeError: (message: s
     // Truncated: the parser ran out of text. An error at the last character (a trailing comma before
     // the closing brace, a stray brace) is a hand-editing mistake, not a cut file.
     const truncated = /end of (JSON )?input/i.test(reason) || (position !== null && Number(position[1]) >= text.trimEnd().length);
-    const at = position === null ? '' : `, ${lineAndColumn(text, Number(position[1]))}`;
+    // Newer V8 versions say the line themselves.
+    const at = position === null || /\bline \d+/.test(reason) ? '' : `, ${lineAndColumn(text, Number(position[1]))}`;
     throw makeError(`${file}: not valid JSON (${reason}${at})${truncated ? '; the file looks truncated' : ''}`);
   }
 }
@@ -97,12 +98,16 @@ export function parseVersionedJson<T>(
     /** What to do about an unsupported version. */
     readonly advice: string;
     readonly makeError: (message: string) => Error;
+    /** Says what the document is instead, when it is another of the suite's files (checked first). */
+    readonly otherKind?: (data: Readonly<Record<string, unknown>>) => string | null;
   },
 ): T {
   const data = parseJsonText(text, file, spec.makeError);
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     throw spec.makeError(`${file}: expected a JSON object at the top level, got ${Array.isArray(data) ? 'an array' : show(data)}`);
   }
+  const other = spec.otherKind?.(data as Record<string, unknown>) ?? null;
+  if (other !== null) throw spec.makeError(`${file}: ${other}`);
   const version = (data as Record<string, unknown>)['schemaVersion'];
   if (version === undefined) {
     throw spec.makeError(`${file}: schemaVersion is missing (supported: ${spec.version}); is this a ${spec.what}?`);
