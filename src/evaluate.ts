@@ -78,7 +78,7 @@ export async function evaluateRun(
 
   const reportPath = join(options.reportsDir, 'bench.md');
   await writeFileAtomic(reportPath, markdown);
-  await writeFileAtomic(join(options.reportsDir, 'bench.html'), renderHtml({ machines: [{ run, metrics, verdict }] }));
+  await writeFileAtomic(join(options.reportsDir, 'bench.html'), renderHtml({ machines: [{ run, metrics, verdict, harnessErrors }] }));
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
 
   const out = (line = ''): boolean => process.stdout.write(`${line}\n`);

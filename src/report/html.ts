@@ -10,7 +10,7 @@ import { METRICS, type MetricId } from '../metrics/registry.ts';
 import type { ArchetypeOrdering, DepthSeries, FrictionSeries, MetricsSummary, MetricValue, Reversal } from '../metrics/types.ts';
 import type { CaseResult, RunResult } from '../results/schema.ts';
 import { formatCount, formatMs, formatRatio } from './format.ts';
-import { formatValue } from './markdown.ts';
+import { formatValue, type ReportedHarnessError } from './markdown.ts';
 import {
   dotChart,
   escapeXml,
@@ -28,6 +28,8 @@ export interface HtmlMachine {
   readonly metrics: MetricsSummary;
   /** Null when the run was not gated (`--no-gate`). */
   readonly verdict: Verdict | null;
+  /** Problems outside any case (a spec file that failed to load): the run cannot pass. */
+  readonly harnessErrors?: readonly ReportedHarnessError[];
 }
 
 export interface HtmlInput {
@@ -223,6 +225,8 @@ const iconHtml = (status: MachineStatus): string => `<span class="icon ${status}
 const failedCount = (run: RunResult): number => run.cases.filter((c) => c.state === 'failed').length;
 
 export function machineStatus(machine: HtmlMachine): MachineStatus {
+  // An incomplete run (interrupted, or spec files that failed to load) never shows as a pass.
+  if (!machine.run.complete || (machine.harnessErrors?.length ?? 0) > 0) return 'fail';
   const failed = failedCount(machine.run);
   if (machine.verdict === null) return failed > 0 ? 'fail' : 'neutral';
   return machine.verdict.passed && failed === 0 ? 'pass' : 'fail';
@@ -786,6 +790,9 @@ function machineSection(machine: HtmlMachine, index: number, styles: ReadonlyMap
     multiple ? `<h2 class="machine-title">Machine ${index + 1}: ${code(run.hardware.id)}</h2>` : '',
     verdictHeading(machine, prefix),
     runLine(run),
+    (machine.harnessErrors?.length ?? 0) === 0
+      ? ''
+      : `<div class="callout reversal" role="alert"><strong>${machine.harnessErrors!.length} error${machine.harnessErrors!.length === 1 ? '' : 's'} outside any case</strong> (the run cannot be trusted):<ul>${machine.harnessErrors!.map((e) => `<li>${code(e.where)}: ${esc(e.message)}</li>`).join('')}</ul></div>`,
     run.complete ? '' : `<div class="callout warn">This run is incomplete${run.interruptedBy ? ` (interrupted by ${esc(run.interruptedBy)})` : ''}: some cases were cut short, and it never updates a baseline.</div>`,
     `<nav class="toc">${toc}</nav>`,
     ...parts,
