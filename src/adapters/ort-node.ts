@@ -3,8 +3,10 @@
  * optimisation level *is* the graph compiler being measured, `disabled` is the uncompiled reference.
  */
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import type * as OrtTypes from 'onnxruntime-node';
 import { packageVersion } from '../harness/package-version.ts';
+import { OrtCompiledModel, type OrtSessionLike } from './ort-session.ts';
 import type {
   Availability,
   CompiledModel,
@@ -12,7 +14,6 @@ import type {
   CompilerSettings,
   GpuInfo,
   ModelArtifact,
-  PreparedRun,
 } from './types.ts';
 
 export const ORT_OPT_LEVELS = ['disabled', 'basic', 'extended', 'all'] as const;
@@ -26,7 +27,7 @@ export interface OrtNodeOptions {
   optLevel: OrtOptLevel;
   /**
    * Intra-op threads. 0 lets ONNX Runtime choose (one per physical core).
-   * @default the number of CPU cores, from GCB_ORT_THREADS when set
+   * @default GCB_ORT_THREADS when set; else 1 on machines with at most 2 cores, 0 (ONNX Runtime's choice) above
    */
   threads?: number;
 }
@@ -60,7 +61,10 @@ function defaultThreads(): number {
     }
     return parsed;
   }
-  return 0;
+  // On a machine of two cores or fewer, a second intra-op thread competes with the harness's own
+  // process for the cores, and latencies swing by 2–4× between runs whenever anything else runs;
+  // one thread keeps them within a few percent. With more cores, ONNX Runtime chooses (0).
+  return os.availableParallelism() <= 2 ? 1 : 0;
 }
 
 const PROVIDER_HARDWARE: Record<OrtNodeProvider, 'cpu' | 'gpu'> = {
@@ -141,46 +145,6 @@ export class OrtNodeAdapter implements CompilerAdapter {
       interOpNumThreads: 1,
       executionMode: 'sequential',
     });
-    return new OrtNodeCompiledModel(ort, session, model);
-  }
-}
-
-class OrtNodeCompiledModel implements CompiledModel {
-  #disposed = false;
-  constructor(
-    private readonly ort: Ort,
-    private readonly session: OrtTypes.InferenceSession,
-    private readonly model: ModelArtifact,
-  ) {}
-
-  async prepare(input: Float32Array, batch: number): Promise<PreparedRun> {
-    const tensor = new this.ort.Tensor('float32', input, [batch, ...this.model.sampleShape]);
-    const feeds = { [this.model.inputName]: tensor };
-    const session = this.session;
-    const outputName = this.model.outputName;
-    return {
-      // onnxruntime-node reads inputs from and writes outputs to host memory on every run.
-      mode: 'end-to-end',
-      run: async () => {
-        await session.run(feeds);
-      },
-      output: async () => {
-        const outputs = await session.run(feeds);
-        const out = outputs[outputName];
-        if (out === undefined) throw new Error(`model has no output named "${outputName}"`);
-        const data = out.data;
-        if (!(data instanceof Float32Array)) throw new Error(`output "${outputName}" is ${out.type}, expected float32`);
-        return data;
-      },
-      release: () => {
-        tensor.dispose();
-      },
-    };
-  }
-
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    await this.session.release();
+    return new OrtCompiledModel((data, dims) => new ort.Tensor('float32', data, dims), session as unknown as OrtSessionLike, model);
   }
 }

@@ -14,7 +14,8 @@
  */
 import type * as OrtWebTypes from 'onnxruntime-web';
 import { packageVersion } from '../harness/package-version.ts';
-import type { Availability, CompiledModel, CompilerAdapter, CompilerSettings, ModelArtifact, PreparedRun } from './types.ts';
+import { OrtCompiledModel, type OrtSessionLike } from './ort-session.ts';
+import type { Availability, CompiledModel, CompilerAdapter, CompilerSettings, ModelArtifact } from './types.ts';
 
 type OrtWeb = typeof OrtWebTypes;
 
@@ -164,47 +165,7 @@ export class OrtWebAdapter implements CompilerAdapter {
         throw new Error(`onnxruntime-web fell back to ${effective} thread(s); ${this.id} asked for ${this.threads}`);
       }
     }
-    return new OrtWebCompiledModel(ort, session, model);
-  }
-}
-
-class OrtWebCompiledModel implements CompiledModel {
-  #disposed = false;
-  constructor(
-    private readonly ort: OrtWeb,
-    private readonly session: OrtWebTypes.InferenceSession,
-    private readonly model: ModelArtifact,
-  ) {}
-
-  async prepare(input: Float32Array, batch: number): Promise<PreparedRun> {
-    const tensor = new this.ort.Tensor('float32', input, [batch, ...this.model.sampleShape]);
-    const feeds = { [this.model.inputName]: tensor };
-    const session = this.session;
-    const outputName = this.model.outputName;
-    return {
-      // Inputs are copied into the WebAssembly heap and outputs copied out on every run.
-      mode: 'end-to-end',
-      run: async () => {
-        await session.run(feeds);
-      },
-      output: async () => {
-        const outputs = await session.run(feeds);
-        const out = outputs[outputName];
-        if (out === undefined) throw new Error(`model has no output named "${outputName}"`);
-        const data = out.data;
-        if (!(data instanceof Float32Array)) throw new Error(`output "${outputName}" is ${out.type}, expected float32`);
-        return data;
-      },
-      release: () => {
-        tensor.dispose();
-      },
-    };
-  }
-
-  async dispose(): Promise<void> {
-    if (this.#disposed) return;
-    this.#disposed = true;
-    await this.session.release();
+    return new OrtCompiledModel((data, dims) => new ort.Tensor('float32', data, dims), session as unknown as OrtSessionLike, model);
   }
 }
 
