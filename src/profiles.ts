@@ -13,26 +13,31 @@ export interface Profile {
   /** Which of a spec's batch sizes and depths run: all of them, or the smallest, middle and largest. */
   readonly sweep: 'all' | 'ends';
   readonly measure: Partial<MeasureOptions>;
+  /** Sessions each case's samples are spread over (see `measureCase`). */
+  readonly sessions: number;
 }
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   default: {
     name: 'default',
-    description: "every batch and depth of each spec; 300 ms of samples per case",
+    description: 'every batch and depth of each spec; 300 ms of samples per case, over 2 sessions',
     sweep: 'all',
     measure: { minTimeMs: 300, minSamples: 10, warmupTimeMs: 50, warmupIterations: 3, targetRelativeCi: null },
+    sessions: 2,
   },
   quick: {
     name: 'quick',
     description: 'smallest, middle and largest batch and depth; adaptive sampling to ±1% of the median, capped at 400 ms',
     sweep: 'ends',
     measure: { minTimeMs: 150, minSamples: 20, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.01, maxTimeMs: 400 },
+    sessions: 2,
   },
   full: {
     name: 'full',
     description: 'every batch and depth; adaptive sampling to ±0.5% of the median, capped at 3 s',
     sweep: 'all',
     measure: { minTimeMs: 500, minSamples: 30, warmupTimeMs: 200, warmupIterations: 5, targetRelativeCi: 0.005, maxTimeMs: 3000 },
+    sessions: 3,
   },
 };
 

@@ -53,6 +53,8 @@ export interface BenchSpec {
   readonly depths?: readonly number[];
   /** Overrides of the profile's measuring options for this spec. */
   readonly measure?: Partial<MeasureOptions>;
+  /** Overrides the profile's number of sessions per case. */
+  readonly sessions?: number;
 }
 
 interface ResolvedModel {
@@ -166,6 +168,7 @@ export function benchSpec(spec: BenchSpec): void {
             measure: { ...profile.measure, ...spec.measure },
             timeoutMs,
             referenceCache,
+            sessions: spec.sessions ?? profile.sessions,
           });
           task.meta.caseResult = result;
           task.meta.gpu = compiler.gpuInfo ? await compiler.gpuInfo() : null;

@@ -16,6 +16,7 @@ import { activateBackend, disposeBackend, type TfjsBackendKind } from '../src/ad
 import { probeWebGpu } from '../src/adapters/webgpu-device.ts';
 import { TfjsGraphExecutor, UnsupportedGraphError } from '../src/adapters/tfjs/executor.ts';
 import type { ModelArtifact } from '../src/adapters/types.ts';
+import { relativeL2 } from '../src/harness/compare.ts';
 
 const BATCH = 2;
 /** Relative L2 error allowed against onnxruntime-node: float32 CPU kernels, and GPU shaders. */
@@ -24,17 +25,6 @@ const TOLERANCE: Readonly<Record<TfjsBackendKind, number>> = { cpu: 1e-4, wasm: 
 // WebGPU runs where Dawn finds an adapter (a GPU, or lavapipe on CPU-only hosts: docs/webgpu.md).
 const webGpu = await probeWebGpu();
 const WEBGPU_SKIP = webGpu.available ? '' : ` [skipped: ${webGpu.reason}]`;
-
-function relativeL2(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let diff = 0;
-  let norm = 0;
-  for (let i = 0; i < expected.length; i++) {
-    diff += (actual[i]! - expected[i]!) ** 2;
-    norm += expected[i]! ** 2;
-  }
-  return norm === 0 ? Math.sqrt(diff) : Math.sqrt(diff / norm);
-}
 
 /** onnxruntime-node, graph optimisations off: the reference. */
 async function reference(onnx: Uint8Array, inputName: string, outputName: string, input: Float32Array, shape: number[]): Promise<{ data: Float32Array; dims: number[] }> {

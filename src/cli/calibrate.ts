@@ -169,11 +169,17 @@ await runCli(async () => {
       progress('A/A interleaved');
       const sessionPairs: ArmPair[] = [];
       for (const p of prepared) {
+        // Each arm as a case is measured in a run: the profile's sessions, each its share of the time.
         const arms: number[][] = [];
+        const share = { ...measure, minTimeMs: measure.minTimeMs / profile.sessions, maxTimeMs: measure.maxTimeMs / profile.sessions, minSamples: Math.max(3, Math.ceil(measure.minSamples / profile.sessions)) };
         for (let arm = 0; arm < 2; arm++) {
-          const session = await prepare(adapter, p.model, p.batch, p.input);
-          arms.push([...(await tinybench.measure(session.run, measure)).samples]);
-          await session.release();
+          const samples: number[] = [];
+          for (let s = 0; s < profile.sessions; s++) {
+            const session = await prepare(adapter, p.model, p.batch, p.input);
+            samples.push(...(await tinybench.measure(session.run, share)).samples);
+            await session.release();
+          }
+          arms.push(samples);
         }
         sessionPairs.push({ template: p.template, baselineSamples: arms[0]!, runSamples: arms[1]! });
       }
@@ -206,7 +212,7 @@ await runCli(async () => {
     };
   };
   const configured = thresholdFor(config, 'latency', COMPILER);
-  const sweep = [...new Set([0.03, 0.05, 0.075, 0.1, configured])].sort((a, b) => a - b).map(judgeAt);
+  const sweep = [...new Set([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, configured])].sort((a, b) => a - b).map(judgeAt);
   const { falseAlarms, detection } = sweep.find((j) => j.threshold === configured)!;
   const summary = {
     machine: { id: shell.hardware.id, cpu: os.cpus()[0]?.model ?? 'unknown', cores: shell.hardware.cpu.cores, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
@@ -296,7 +302,7 @@ ${s.agreement.map((a) => `| ${a.label} | ${a.tinybench.toFixed(4)} | ${a.mitata.
 ## False alarms (A/A: the same code measured twice)
 
 - **Interleaved** (both arms in ABBA blocks in one session, as the gate's drift control measures): ${fmtRate(s.falseAlarms.interleaved)} of case decisions were regressions.
-- **Separate sessions** (compile, measure, dispose; then again — as a baseline and a later run are): ${fmtRate(s.falseAlarms.sessions)}.
+- **Separate sessions** (each arm compiled and measured afresh over the profile's sessions — as a baseline and a later run are): ${fmtRate(s.falseAlarms.sessions)}.
 
 ## Detection of injected slowdowns (interleaved)
 
