@@ -1,6 +1,7 @@
 /** New reversals and flipped archetype orderings, run against baseline. */
 import type { BaselineMetrics, BaselineOrdering } from '../results/baseline.ts';
 import type { ArchetypeOrdering, MetricsSummary } from '../metrics/types.ts';
+import { thresholdFor } from './config.ts';
 import { ciText } from './format.ts';
 import type { State } from './state.ts';
 import type { ReversalFinding } from './verdict.ts';
@@ -10,12 +11,24 @@ function orderingText(o: Pick<ArchetypeOrdering | BaselineOrdering, 'a' | 'b' | 
   return `${o.faster} faster than ${slower} (lat ${o.a}/${o.b} = ${ratio === null ? 'n/a' : ratio.toFixed(3)})`;
 }
 
+/**
+ * Whether an ordering is clear enough to count: its ratio differs from 1 by more than the practical
+ * threshold (either way). Two archetypes within a few percent of each other swap places with the
+ * machine's session-to-session noise; only a flip between clear orderings fails the gate.
+ */
+function clear(ratio: number | null, threshold: number): boolean {
+  return ratio !== null && Math.abs(Math.log(ratio)) > Math.log1p(threshold);
+}
+
 export function reversalChecks(st: State, metrics: MetricsSummary, baseMetrics: BaselineMetrics): ReversalFinding[] {
   const out: ReversalFinding[] = [];
+  const threshold = thresholdFor(st.config, 'archetype-ratio', '*');
   const known = new Set(baseMetrics.reversals.map((r) => r.id));
   for (const r of metrics.reversals) {
     if (known.has(r.id)) {
       st.notes.push(`known reversal (also in the baseline): ${r.message}`);
+    } else if (!clear(r.referenceRatio.value, threshold) || !clear(r.compilerRatio.value, threshold)) {
+      st.notes.push(`reversal within the ${(threshold * 100).toFixed(0)}% practical threshold, not a failure: ${r.message}`);
     } else if (r.caseKeys.every((k) => st.comparable.has(k))) {
       const message = `new reversal: ${r.message}; the baseline had no such reversal`;
       st.problems.push({ kind: 'new-reversal', key: r.id, message });
@@ -30,6 +43,10 @@ export function reversalChecks(st: State, metrics: MetricsSummary, baseMetrics: 
     if (before.faster === null || after === undefined || after.faster === null || after.faster === before.faster) continue;
     if (!before.caseKeys.every((k) => st.comparable.has(k))) {
       st.notes.push(`archetype ordering ${before.id} changed, but a case is new or stale; not judged`);
+      continue;
+    }
+    if (!clear(before.ratio, threshold) || !clear(after.ratio.value, threshold)) {
+      st.notes.push(`archetype ordering ${before.id} changed within the ${(threshold * 100).toFixed(0)}% practical threshold, not a failure`);
       continue;
     }
     const where = before.depth === null ? `b=${before.batch}` : `b=${before.batch}/d=${before.depth}`;
