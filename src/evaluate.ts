@@ -93,7 +93,8 @@ export async function evaluateRun(
     return { exitCode: 0, metrics, verdict, markdown };
   }
   if (baseline === null) out(`bench: no baseline at ${baselinePath}; every case is new (create one with pnpm bench:baseline)`);
-  for (const problem of verdict.problems) out(red(`  ${problem.kind}: ${problem.message}`));
+  // Messages already start with what they are ("regression: …", "new reversal: …").
+  for (const problem of verdict.problems) out(red(`  ${problem.message}`));
   out((verdict.passed && harnessErrors.length === 0 ? green : red)(`bench: ${verdict.summaryLine}`));
   if (harnessErrors.length > 0) out(red(errorsLine));
   out(`bench: report: ${reportPath} and ${join(options.reportsDir, 'bench.html')}`);

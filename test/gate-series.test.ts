@@ -80,7 +80,7 @@ describe('gate: reversals', () => {
       ['new-reversal', 'b=8/cnn-like~vit-like/ort-cpu-all-vs-ort-cpu-disabled'],
       ['flipped-ordering', 'ort-cpu-all/b=8/cnn-like~vit-like'],
     ]);
-    expect(v.summaryLine).toBe('FAIL: 0 regressions, 1 new reversal, 1 flipped archetype ordering');
+    expect(v.summaryLine).toBe('FAIL: 0 regressions, 1 new reversal, 1 flipped archetype ordering (1 improvement)');
     expect(v.problems[0]?.message).toContain('cnn-like is faster than vit-like under ort-cpu-disabled');
   });
 

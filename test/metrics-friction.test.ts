@@ -91,3 +91,12 @@ describe('batch friction β', () => {
     expect(a.friction[0]?.beta).toEqual(b.friction[0]?.beta);
   });
 });
+
+describe('marginal β with extreme latencies', () => {
+  it('stays finite where the ratio of latencies would overflow', async () => {
+    const { marginalBetas } = await import('../src/metrics/friction.ts');
+    const [m] = marginalBetas([1, 4], [5e-324, 8.881784197001252e-16]);
+    expect(Number.isFinite(m!.beta)).toBe(true);
+    expect(m!.beta).toBeCloseTo((Math.log(8.881784197001252e-16) - Math.log(5e-324)) / Math.log(4), 9);
+  });
+});

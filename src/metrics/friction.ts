@@ -26,7 +26,10 @@ export function marginalBetas(batches: readonly number[], latenciesMs: readonly 
     const p = points[i - 1] as { b: number; l: number };
     const q = points[i] as { b: number; l: number };
     if (q.b === p.b || !(p.l > 0) || !(q.l > 0)) continue;
-    out.push({ fromBatch: p.b, toBatch: q.b, beta: Math.log(q.l / p.l) / Math.log(q.b / p.b) });
+    // The ratio of two extreme latencies can overflow; the difference of their logarithms cannot.
+    const ratio = q.l / p.l;
+    const logRatio = Number.isFinite(ratio) && ratio > 0 ? Math.log(ratio) : Math.log(q.l) - Math.log(p.l);
+    out.push({ fromBatch: p.b, toBatch: q.b, beta: logRatio / Math.log(q.b / p.b) });
   }
   return out;
 }
