@@ -96,7 +96,9 @@ export async function finishRun(input: FinishInput): Promise<number> {
     log(`\nbench: wrote ${join(options.resultsDir, 'latest.json')} (${run.cases.length} cases${run.complete ? '' : ', INCOMPLETE'})`);
 
     const failed = run.cases.filter((c) => c.state === 'failed');
-    for (const error of input.harnessErrors) log(`bench: ERROR in ${error.where}: ${error.message}`);
+    // Sorted: spec files run in an order Vitest chooses (its cache), the report must not depend on it.
+    const harnessErrors = [...input.harnessErrors].sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : 0));
+    for (const error of harnessErrors) log(`bench: ERROR in ${error.where}: ${error.message}`);
     for (const result of failed) {
       if (result.state === 'failed') log(`bench: FAILED ${result.key} (${result.phase}): ${result.error}`);
     }
@@ -105,7 +107,7 @@ export async function finishRun(input: FinishInput): Promise<number> {
       return EXIT.failed;
     }
 
-    const evaluation = await evaluateRun(run, options, input.harnessErrors);
+    const evaluation = await evaluateRun(run, options, harnessErrors);
     if (input.interruptedBy !== null) {
       log(`bench: run interrupted (${input.interruptedBy}): results so far are written and marked incomplete`);
       return EXIT.interrupted;
