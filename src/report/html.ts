@@ -9,6 +9,7 @@ import type { CaseVerdict, Verdict } from '../gate/verdict.ts';
 import { METRICS, type MetricId } from '../metrics/registry.ts';
 import type { ArchetypeOrdering, DepthSeries, FrictionSeries, MetricsSummary, MetricValue, Reversal } from '../metrics/types.ts';
 import type { CaseResult, RunResult } from '../results/schema.ts';
+import { compileCostRows, maxDepthOf } from './select.ts';
 import { formatCount, formatMs, formatRatio } from './format.ts';
 import { formatValue, type ReportedHarnessError } from './markdown.ts';
 import {
@@ -204,11 +205,6 @@ const charts = (items: readonly string[], wide = false): string => {
   return drawn.length === 0 ? '' : `<div class="charts${wide ? ' wide' : ''}">\n${drawn.map((c) => `<figure class="chart-box">${c}</figure>`).join('\n')}\n</div>`;
 };
 
-const maxOf = (values: readonly number[]): number | null => (values.length === 0 ? null : Math.max(...values));
-
-function maxDepthOf(metrics: MetricsSummary, modelId: string): number | null {
-  return maxOf(metrics.friction.filter((s) => s.modelId === modelId && s.depth !== null).map((s) => s.depth as number));
-}
 
 const seriesModel = (s: { modelId: string; depth: number | null }): string => `${s.modelId}${s.depth === null ? '' : ` d=${s.depth}`}`;
 
@@ -495,13 +491,7 @@ function depthSection(metrics: MetricsSummary, styles: ReadonlyMap<string, Compi
 
 function compileSection(metrics: MetricsSummary, styles: ReadonlyMap<string, CompilerStyle>, prefix: string): string {
   // As in the Markdown: one row per (model, compiler[, depth]) at the largest batch; blocks at their largest depth.
-  const byModelCompiler = new Map<string, (typeof metrics.compileCost)[number]>();
-  for (const cost of metrics.compileCost) {
-    const id = `${cost.key.split('/').slice(0, 3).join('/')}${cost.depth === null ? '' : `/d=${cost.depth}`}`;
-    const current = byModelCompiler.get(id);
-    if (current === undefined || cost.batch > current.batch) byModelCompiler.set(id, cost);
-  }
-  const costs = [...byModelCompiler.values()].filter((c) => c.key.startsWith('archetypes/') || c.depth === maxDepthOf(metrics, c.key.split('/')[1] ?? ''));
+  const costs = compileCostRows(metrics);
   if (costs.length === 0) return '';
   return section(
     `${prefix}-compile`,

@@ -8,6 +8,7 @@ import { markdownTable } from 'markdown-table';
 import type { Verdict } from '../gate/index.ts';
 import type { MetricsSummary, MetricValue } from '../metrics/index.ts';
 import type { RunResult } from '../results/schema.ts';
+import { compileCostRows, maxDepthOf } from './select.ts';
 import { formatCount, formatMs, formatRatio } from './format.ts';
 import { renderXyChart } from './mermaid.ts';
 
@@ -171,11 +172,6 @@ function frictionSection(metrics: MetricsSummary, compact: boolean): string {
   ].join('\n\n');
 }
 
-function maxDepthOf(metrics: MetricsSummary, modelId: string): number | null {
-  const depths = metrics.friction.filter((s) => s.modelId === modelId && s.depth !== null).map((s) => s.depth as number);
-  return depths.length === 0 ? null : Math.max(...depths);
-}
-
 function depthSection(metrics: MetricsSummary, compact: boolean): string {
   const maxBatch = (modelId: string) => Math.max(...metrics.depth.filter((s) => s.modelId === modelId).map((s) => s.batch));
   const series = metrics.depth.filter((s) => s.comparison !== null && (!compact || s.batch === maxBatch(s.modelId)));
@@ -203,13 +199,7 @@ function depthSection(metrics: MetricsSummary, compact: boolean): string {
 
 function compileSection(metrics: MetricsSummary): string {
   // One row per (model, compiler): compile time and break-even at the largest batch measured.
-  const byModelCompiler = new Map<string, (typeof metrics.compileCost)[number]>();
-  for (const cost of metrics.compileCost) {
-    const id = `${cost.key.split('/').slice(0, 3).join('/')}${cost.depth === null ? '' : `/d=${cost.depth}`}`;
-    const current = byModelCompiler.get(id);
-    if (current === undefined || cost.batch > current.batch) byModelCompiler.set(id, cost);
-  }
-  const costs = [...byModelCompiler.values()].filter((c) => c.key.startsWith('archetypes/') || c.depth === maxDepthOf(metrics, c.key.split('/')[1] ?? ''));
+  const costs = compileCostRows(metrics);
   if (costs.length === 0) return '';
   const rows = costs.map((c) => [
     `${c.key.split('/')[1]}${c.depth === null ? '' : ` d=${c.depth}`} b=${c.batch}`,
