@@ -18,7 +18,7 @@ import { slowFunction } from '../adapters/slowed.ts';
 import type { CompilerAdapter } from '../adapters/types.ts';
 import { judgeTrial, rate, type ArmPair } from '../calibration.ts';
 import { loadGateConfig, thresholdFor, type GateConfig } from '../gate/index.ts';
-import { DEFAULT_MEASURE_OPTIONS, type MeasureOptions } from '../harness/engine.ts';
+import { DEFAULT_MEASURE_OPTIONS, sessionShare, type MeasureOptions } from '../harness/engine.ts';
 import { createEngine } from '../harness/engines.ts';
 import { deterministicInput } from '../harness/input.ts';
 import { measureInterleaved } from '../harness/interleave.ts';
@@ -171,7 +171,7 @@ await runCli(async () => {
       for (const p of prepared) {
         // Each arm as a case is measured in a run: the profile's sessions, each its share of the time.
         const arms: number[][] = [];
-        const share = { ...measure, minTimeMs: measure.minTimeMs / profile.sessions, maxTimeMs: measure.maxTimeMs / profile.sessions, minSamples: Math.max(3, Math.ceil(measure.minSamples / profile.sessions)) };
+        const share = sessionShare(measure, profile.sessions);
         for (let arm = 0; arm < 2; arm++) {
           const samples: number[] = [];
           for (let s = 0; s < profile.sessions; s++) {

@@ -54,6 +54,17 @@ export const DEFAULT_MEASURE_OPTIONS: MeasureOptions = {
   maxSamples: 5000,
 };
 
+/** One session's share of a case's measuring options when the case is spread over `sessions` sessions. */
+export function sessionShare(options: MeasureOptions, sessions: number): MeasureOptions {
+  return {
+    ...options,
+    minTimeMs: options.minTimeMs / sessions,
+    maxTimeMs: options.maxTimeMs / sessions,
+    minSamples: Math.max(3, Math.ceil(options.minSamples / sessions)),
+    maxSamples: Math.max(3, Math.ceil(options.maxSamples / sessions)),
+  };
+}
+
 export type StopReason = 'min-time' | 'ci-target' | 'time-cap' | 'iterations';
 
 export interface Measurement {

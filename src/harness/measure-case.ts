@@ -15,7 +15,7 @@ import {
   type ModelInfo,
   type Suite,
 } from '../results/schema.ts';
-import { DEFAULT_MEASURE_OPTIONS, type MeasureOptions, type MeasuringEngine } from './engine.ts';
+import { DEFAULT_MEASURE_OPTIONS, sessionShare, type MeasureOptions, type MeasuringEngine } from './engine.ts';
 import { deterministicInput } from './input.ts';
 import { relativeL2, firstNonFinite } from './compare.ts';
 import { summarizeLatency } from './summary.ts';
@@ -172,13 +172,7 @@ async function measureAvailable(
 
     enter('run');
     const sessions = Math.max(1, Math.floor(input.sessions ?? 1));
-    const share: MeasureOptions = {
-      ...options,
-      minTimeMs: options.minTimeMs / sessions,
-      maxTimeMs: options.maxTimeMs / sessions,
-      minSamples: Math.max(3, Math.ceil(options.minSamples / sessions)),
-      maxSamples: Math.max(3, Math.ceil(options.maxSamples / sessions)),
-    };
+    const share = sessionShare(options, sessions);
     let measurement = await inPhase('run', () => input.engine.measure(() => run.run(), share));
     const samples = [...measurement.samples];
     let timeMs = measurement.timeMs;
