@@ -1,54 +1,51 @@
 /**
- * Calibration of the gate: turns pairs of sample sets (a "baseline" arm and a "run" arm of the same
- * cases) into real runs and baselines and asks the real gate, so the false-alarm and detection rates
- * measured are those of the gate users get. Pure: samples in, decisions out.
+ * Calibration of the gate: real cases measured twice — a "baseline" arm and a later "run" arm, each
+ * compiled and measured afresh as a baseline and a pull request's run are — are turned into a baseline
+ * and a run and judged by the real gate, so the false-alarm and detection rates measured are those of
+ * the gate users get. Pure: cases in, decisions out.
  */
-import { gate, type GateConfig } from './gate/index.ts';
-import { summarizeLatency } from './harness/summary.ts';
+import { gate, metricsOptionsFromGateConfig, type GateConfig } from './gate/index.ts';
 import { computeMetrics } from './metrics/index.ts';
-import { metricsOptionsFromGateConfig } from './gate/index.ts';
 import { baselineFromRun } from './results/baseline.ts';
-import type { CompletedCase, RunResult } from './results/schema.ts';
+import type { CaseResult, RunResult } from './results/schema.ts';
 
-/** One case's two arms of one trial. */
-export interface ArmPair {
-  /** A completed case that supplies the metadata (key, model, compiler); its samples are replaced. */
-  readonly template: CompletedCase;
-  readonly baselineSamples: readonly number[];
-  readonly runSamples: readonly number[];
+/** One gate decision of a trial: the case, what it was judged against, and the verdict's kind. */
+export interface Decision {
+  readonly key: string;
+  readonly against: 'relative-latency' | 'anchored-latency' | null;
+  readonly kind: string;
 }
 
-function withSamples(template: CompletedCase, samples: readonly number[]): CompletedCase {
-  const latency = summarizeLatency(samples);
-  return {
-    ...template,
-    samples: [...samples],
-    latency,
-    throughput: latency.median > 0 ? (template.batch * 1000) / latency.median : 0,
-  };
-}
-
-function runOf(shell: RunResult, cases: CompletedCase[]): RunResult {
-  return { ...shell, complete: true, interruptedBy: null, filters: {}, cases };
+function runOf(shell: RunResult, cases: readonly CaseResult[]): RunResult {
+  return { ...shell, complete: true, interruptedBy: null, filters: {}, cases: [...cases].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) };
 }
 
 /**
- * The gate's per-case verdicts for one trial: the baseline arms become a baseline (through
- * `baselineFromRun`, so with its compact sample set), the run arms a run. Series and reversal checks
- * are off: calibration is of the per-case test.
+ * The gate's per-case verdicts for one trial: the baseline arm becomes a baseline (through
+ * `baselineFromRun`, so with its compact sample sets), the run arm a run. Series and reversal checks are
+ * off: calibration is of the per-case test.
  */
-export function judgeTrial(shell: RunResult, pairs: readonly ArmPair[], config: GateConfig): Map<string, string> {
+export function judgeTrial(shell: RunResult, baselineArm: readonly CaseResult[], runArm: readonly CaseResult[], config: GateConfig): Decision[] {
   const caseOnly: GateConfig = { ...config, checks: { friction: false, depthGain: false, reversals: false } };
   const options = metricsOptionsFromGateConfig(caseOnly);
-  const baselineRun = runOf(shell, pairs.map((p) => withSamples(p.template, p.baselineSamples)));
-  const run = runOf(shell, pairs.map((p) => withSamples(p.template, p.runSamples)));
+  const baselineRun = runOf(shell, baselineArm);
+  const run = runOf(shell, runArm);
   const baseline = baselineFromRun(baselineRun, computeMetrics(baselineRun, options));
   const verdict = gate(run, baseline, computeMetrics(run, options), baseline.metrics, caseOnly);
-  return new Map(verdict.cases.map((c) => [c.key, c.kind]));
+  return verdict.cases.map((c) => ({ key: c.key, against: c.evidence?.metric ?? null, kind: c.kind }));
+}
+
+export interface Rate {
+  readonly count: number;
+  readonly total: number;
+  readonly rate: number;
+  /** Wilson 95% interval. */
+  readonly low: number;
+  readonly high: number;
 }
 
 /** Fraction of `decisions` equal to `kind`, with a Wilson 95% interval. */
-export function rate(decisions: readonly string[], kind: string): { count: number; total: number; rate: number; low: number; high: number } {
+export function rate(decisions: readonly string[], kind: string): Rate {
   const total = decisions.length;
   const count = decisions.filter((d) => d === kind).length;
   if (total === 0) return { count, total, rate: 0, low: 0, high: 1 };

@@ -12,6 +12,9 @@ import { writeJsonAtomic } from './results/atomic.ts';
 import { RunResultSchema, SCHEMA_VERSION, type CaseResult, type RunResult } from './results/schema.ts';
 import { formatZodIssues } from './results/validation.ts';
 import { evaluateRun, type EvaluateOptions } from './evaluate.ts';
+import { outputDirsFromEnv } from './output-dirs.ts';
+
+export { outputDirsFromEnv };
 
 /** A problem outside any case's result: a spec file that failed to load, a case that threw early. */
 export interface HarnessError {
@@ -38,20 +41,6 @@ export interface FinishInput {
 
 function log(line = ''): void {
   process.stdout.write(`${line}\n`);
-}
-
-/**
- * Where a run reads and writes, from the environment (used by tests and CI to keep runs apart):
- * GCB_RESULTS_DIR (default results), GCB_REPORTS_DIR (reports), GCB_BASELINES_DIR (baselines),
- * GCB_GATE_CONFIG (gate.config.json).
- */
-export function outputDirsFromEnv(env: NodeJS.ProcessEnv = process.env): Pick<FinishOptions, 'resultsDir' | 'reportsDir' | 'baselinesDir' | 'gateConfigPath'> {
-  return {
-    resultsDir: env.GCB_RESULTS_DIR || 'results',
-    reportsDir: env.GCB_REPORTS_DIR || 'reports',
-    baselinesDir: env.GCB_BASELINES_DIR || 'baselines',
-    gateConfigPath: env.GCB_GATE_CONFIG || 'gate.config.json',
-  };
 }
 
 /** Builds the RunResult from the collected cases and the environment. Pure but for reading env/os. */

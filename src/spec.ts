@@ -17,6 +17,9 @@ import type { CompilerAdapter, GpuInfo } from './adapters/types.ts';
 import { createEngine } from './harness/engines.ts';
 import type { MeasureOptions } from './harness/engine.ts';
 import { measureCase, type CaseModel } from './harness/measure-case.ts';
+import { loadGateConfig } from './gate/config.ts';
+import { referenceFor } from './metrics/reference.ts';
+import { outputDirsFromEnv } from './output-dirs.ts';
 import { getProfile, sweepValues } from './profiles.ts';
 import { caseKey, type CaseResult, type Suite } from './results/schema.ts';
 import { selectionFromEnv } from './selection.ts';
@@ -140,12 +143,20 @@ export function benchSpec(spec: BenchSpec): void {
     return;
   }
 
+  const slowed = (created: CompilerAdapter): CompilerAdapter => {
+    const slowdown = slowdownFor(parseSlowdowns(process.env.GCB_TEST_SLOWDOWN), created.id);
+    return slowdown === undefined ? created : new SlowedAdapter(created, slowdown);
+  };
   let adapter: Promise<CompilerAdapter> | undefined;
   const getAdapter = (): Promise<CompilerAdapter> =>
-    (adapter ??= (async () => {
-      const created = typeof spec.compiler === 'string' ? await createAdapter(spec.compiler) : spec.compiler;
-      const slowdown = slowdownFor(parseSlowdowns(process.env.GCB_TEST_SLOWDOWN), created.id);
-      return slowdown === undefined ? created : new SlowedAdapter(created, slowdown);
+    (adapter ??= (async () => slowed(typeof spec.compiler === 'string' ? await createAdapter(spec.compiler) : spec.compiler))());
+  // The reference the gate compares this compiler with (gate.config.json), measured alongside it.
+  let paired: Promise<CompilerAdapter | null> | undefined;
+  const getPaired = (compiler: CompilerAdapter): Promise<CompilerAdapter | null> =>
+    (paired ??= (async () => {
+      const config = await loadGateConfig(outputDirsFromEnv().gateConfigPath);
+      const id = referenceFor(compiler, config.reference);
+      return id === null || id === compiler.id ? null : slowed(await createAdapter(id));
     })());
   const reference = compilerId === REFERENCE_COMPILER ? null : createAdapter(REFERENCE_COMPILER);
   const referenceCache = new Map<string, Float32Array>();
@@ -163,6 +174,7 @@ export function benchSpec(spec: BenchSpec): void {
             model: await model.build(depth),
             adapter: compiler,
             reference: reference === null ? null : await reference,
+            pairedReference: await getPaired(compiler),
             batch,
             engine: await engine,
             measure: { ...profile.measure, ...spec.measure },

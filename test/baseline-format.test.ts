@@ -42,11 +42,11 @@ describe('parseBaseline errors name the file and the problem', () => {
   });
 
   it('reports an unsupported schemaVersion with the version found and the one supported', () => {
-    const e = errorOf(JSON.stringify({ ...JSON.parse(good), schemaVersion: 2 }));
+    const e = errorOf(JSON.stringify({ ...JSON.parse(good), schemaVersion: 1 }));
     expect(e.message).toBe(
-      'baselines/x.json: baseline schemaVersion 2 is not supported (this version reads schemaVersion 1); re-create the baseline from a fresh complete run',
+      'baselines/x.json: baseline schemaVersion 1 is not supported (this version reads schemaVersion 2); re-create the baseline from a fresh complete run',
     );
-    expect(errorOf('{"cases": []}').message).toMatch(/schemaVersion is missing \(supported: 1\)/);
+    expect(errorOf('{"cases": []}').message).toMatch(/schemaVersion is missing \(supported: 2\)/);
   });
 
   it('reports unknown keys with their path', () => {
@@ -69,10 +69,13 @@ describe('parseBaseline errors name the file and the problem', () => {
     expect(errorOf(JSON.stringify(noMetrics)).message).toBe('baselines/x.json: metrics: missing (expected object)');
   });
 
-  it('rejects a completed case without samples', () => {
+  it('rejects a completed case without the ratio it is judged on, or with an empty sample set of it', () => {
     const data = JSON.parse(good);
-    data.cases[0].samples = [];
-    expect(errorOf(JSON.stringify(data)).message).toBe('baselines/x.json: cases[0].samples must not be empty for a completed case, got []');
+    const judged = data.cases[0].judged;
+    data.cases[0].judged = null;
+    expect(errorOf(JSON.stringify(data)).message).toBe('baselines/x.json: cases[0].judged must be set for a completed case, got null');
+    data.cases[0].judged = { ...judged, samples: [] };
+    expect(errorOf(JSON.stringify(data)).message).toMatch(/^baselines\/x\.json: cases\[0\]\.judged\.samples: /);
   });
 
   it('reports a non-object top level', () => {

@@ -39,14 +39,16 @@ describe('baseline round trip', () => {
     const baseline = baselineFromRun(run, metrics);
     const c = baseline.cases.find((x) => x.key === 'blocks/resnet-basic/ort-cpu-disabled/b=4/d=2');
     expect(c?.n).toBe(200);
-    expect(c?.samples).toHaveLength(64);
+    // The reference is judged against the anchor, which the synthetic run holds at 1 ms: its ratios are its samples.
+    expect(c?.judged).toMatchObject({ against: 'anchor', partnerId: 'js-matmul-48', rounds: 200 });
+    expect(c?.judged?.samples).toHaveLength(64);
     const sorted = [...(run.cases.find((x) => x.key === c?.key) as { samples: number[] }).samples].sort((a, b) => a - b);
-    expect(c?.samples[0]).toBe(sorted[0]);
-    expect(c?.samples[63]).toBe(sorted[199]);
+    expect(c?.judged?.samples[0]).toBe(sorted[0]);
+    expect(c?.judged?.samples[63]).toBe(sorted[199]);
     expect(c?.median).toBe((sorted[99] as number) / 2 + (sorted[100] as number) / 2);
     expect(baselineFromRun(run, metrics)).toEqual(baseline);
     const failed = baseline.cases.find((x) => x.key === 'archetypes/vit-like/ort-cpu-basic/b=1');
-    expect(failed).toMatchObject({ state: 'failed', reason: 'compile: boom', samples: [], median: null });
+    expect(failed).toMatchObject({ state: 'failed', reason: 'compile: boom', judged: null, median: null });
     expect(baseline.metrics.friction.length).toBeGreaterThan(0);
     expect(baseline.metrics.depthGain.map((d) => d.series)).toEqual(['blocks/resnet-basic/ort-cpu-all/b=1', 'blocks/resnet-basic/ort-cpu-all/b=4']);
     expect(baseline.metrics.orderings.map((o) => o.id)).toEqual(['ort-cpu-all/b=1/cnn-like~vit-like']);
@@ -92,6 +94,7 @@ describe('baseline round trip', () => {
     expect(diff.added).toEqual(['archetypes/mlp-like/ort-cpu-all/b=1']);
     expect(diff.removed).toEqual(['archetypes/vit-like/ort-cpu-all/b=1']);
     expect(diff.changed.map((c) => [c.key, c.oldMedian, c.newMedian, c.ratio])).toEqual([['archetypes/cnn-like/ort-cpu-all/b=1', 2, 2.5, 1.25]]);
-    expect(formatBaselineDiff(diff)).toContain('~ archetypes/cnn-like/ort-cpu-all/b=1: 2.000 ms -> 2.500 ms (+25.0%)');
+    // The reference measured alongside stayed at 1 ms, so the judged ratio moved as the latency did.
+    expect(formatBaselineDiff(diff)).toContain('~ archetypes/cnn-like/ort-cpu-all/b=1: 2.000 ms -> 2.500 ms (+25.0%); lat/ort-cpu-disabled 2.000 -> 2.500 (+25.0%)');
   });
 });

@@ -37,7 +37,7 @@ describe('judge reads direction and threshold kind from the registry', () => {
 
 describe('summaryLine', () => {
   const zero = {
-    regression: 0, improvement: 0, unchanged: 0, new: 0, missing: 0, stale: 0, failed: 0, filtered: 0,
+    regression: 0, improvement: 0, unchanged: 0, new: 0, missing: 0, stale: 0, unjudged: 0, failed: 0, filtered: 0,
     seriesRegressions: 0, seriesImprovements: 0, newReversals: 0, flippedOrderings: 0,
   };
   it('reads like the examples', () => {

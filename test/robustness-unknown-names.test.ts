@@ -78,25 +78,48 @@ describe('unknown names in spec files', () => {
 });
 
 describe('unknown compiler ids in the gate config', () => {
-  it('are a configuration error (exit 2) naming the file, the option and the valid compilers; results are still written', async () => {
+  async function withConfig(edit: (config: Record<string, Record<string, unknown>>) => void, run: (path: string) => Promise<void>): Promise<void> {
     const config = JSON.parse(await readFile(join(REPO_ROOT, 'gate.config.json'), 'utf8')) as Record<string, Record<string, unknown>>;
-    config.reference = { byFamily: {}, byHardware: { cpu: 'ort-cpu-disable' } };
-    config.threshold = { ...config.threshold, byCompiler: { 'ort-cpu-al': 0.2 } };
+    edit(config);
     const dir = mkdtempSync(join(tmpdir(), 'gcb-gate-config-'));
     const path = join(dir, 'gate.config.json');
     writeFileSync(path, JSON.stringify(config, null, 2));
-    const child = await runBench({ args: ['blocks/'], env: { GCB_GATE_CONFIG: path } });
     try {
-      expect(child.code).toBe(2);
-      expect(child.stdout).toContain(
-        `bench: ${path}: reference.byHardware.cpu: unknown compiler "ort-cpu-disable"\n` +
-          `${path}: threshold.byCompiler: unknown compiler "ort-cpu-al"\n` +
-          VALID_COMPILERS,
-      );
-      expect((await child.latest()).cases).toHaveLength(1);
+      await run(path);
     } finally {
-      child.cleanup();
       rmSync(dir, { recursive: true, force: true });
     }
+  }
+
+  it('in the references are a configuration error (exit 2) before anything is measured: they decide what is measured alongside', async () => {
+    await withConfig(
+      (config) => (config.reference = { byFamily: {}, byHardware: { cpu: 'ort-cpu-disable' } }),
+      async (path) => {
+        const child = await runBench({ args: ['blocks/'], env: { GCB_GATE_CONFIG: path } });
+        try {
+          expect(child.code).toBe(2);
+          expect(child.stderr).toContain(`bench: ${path}: reference.byHardware.cpu: unknown compiler "ort-cpu-disable"\n${VALID_COMPILERS}`);
+          expect(child.stdout).not.toContain('[1/');
+        } finally {
+          child.cleanup();
+        }
+      },
+    );
+  }, 60_000);
+
+  it('in the thresholds are a configuration error (exit 2) naming the file, the option and the valid compilers; results are still written', async () => {
+    await withConfig(
+      (config) => (config.threshold = { ...config.threshold, byCompiler: { 'ort-cpu-al': 0.2 } }),
+      async (path) => {
+        const child = await runBench({ args: ['blocks/'], env: { GCB_GATE_CONFIG: path } });
+        try {
+          expect(child.code).toBe(2);
+          expect(child.stdout).toContain(`bench: ${path}: threshold.byCompiler: unknown compiler "ort-cpu-al"\n${VALID_COMPILERS}`);
+          expect((await child.latest()).cases).toHaveLength(1);
+        } finally {
+          child.cleanup();
+        }
+      },
+    );
   }, 60_000);
 });

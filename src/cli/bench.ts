@@ -18,6 +18,8 @@ import { createVitest } from 'vitest/node';
 import BenchReporter from '../../reporters/bench-reporter.ts';
 import { ARCHETYPE_IDS, BLOCK_IDS } from '../../fixtures/index.ts';
 import { COMPILER_IDS, compilerHardware } from '../adapters/registry.ts';
+import { GateConfigError, loadGateConfig, unknownCompilerIds } from '../gate/config.ts';
+import { outputDirsFromEnv } from '../output-dirs.ts';
 import { EXIT } from '../pipeline.ts';
 import { selectionFromEnv, SelectionError } from '../selection.ts';
 
@@ -131,6 +133,23 @@ async function main(): Promise<void> {
     selection = selectionFromEnv(env, { compilers: COMPILER_IDS, models: [...BLOCK_IDS, ...ARCHETYPE_IDS, ...userModelNames()] });
   } catch (error) {
     if (error instanceof SelectionError) fail(error.message, EXIT.usage);
+    throw error;
+  }
+
+  // The gate config names the reference each compiler is measured alongside, so it decides what is
+  // measured: a broken one is an error before any measuring, not after minutes of it.
+  const gateConfigPath = outputDirsFromEnv(env).gateConfigPath;
+  try {
+    const config = await loadGateConfig(gateConfigPath);
+    const unknown = unknownCompilerIds({ ...config, threshold: { ...config.threshold, byCompiler: {} } }, new Set(COMPILER_IDS));
+    if (unknown.length > 0) {
+      fail(
+        `${unknown.map((u) => `${gateConfigPath}: ${u.option}: unknown compiler "${u.id}"`).join('\n')}\nvalid compilers: ${COMPILER_IDS.join(', ')}`,
+        EXIT.usage,
+      );
+    }
+  } catch (error) {
+    if (error instanceof GateConfigError) fail(error.message, EXIT.usage);
     throw error;
   }
 

@@ -1,12 +1,14 @@
 /**
- * `pnpm bench:calibrate [--profile quick|full] [--trials N] [--detect-trials N] [--out docs/calibration.md]`
+ * `pnpm bench:calibrate [--profile quick|full] [--trials N] [--detect-trials N] [--sessions N] [--out docs/calibration.md]`
  *
  * Measures, on this machine, how far the measurements and the gate can be trusted:
  *  1. harness overhead: the null adapter per iteration, under each engine, against the cheapest case;
- *  2. engine agreement: tinybench and mitata medians on the same cases;
- *  3. A/A: the gate on repeated measurements of unchanged code — false alarms, both interleaved in
- *     one session and as separate sessions one after the other (as a baseline and a later run are);
- *  4. detection: the gate on injected slowdowns of 5%, 10% and 20% (the test-only slowdown).
+ *  2. engine agreement: tinybench and mitata on the same cases;
+ *  3. A/A: each case measured as a baseline, then measured again as a run (compiled afresh, over the
+ *     profile's sessions, with its reference and the anchor alongside, exactly as `pnpm bench` does),
+ *     judged by the real gate — false alarms;
+ *  4. detection: the run arm with the test-only slowdown of 5%, 10% and 20% on the compiler (judged
+ *     against its reference) and on the reference itself (judged against the anchor).
  * Writes the figures to docs/calibration.md and results/calibration.json.
  */
 import os from 'node:os';
@@ -14,20 +16,20 @@ import { parseArgs } from 'node:util';
 import { buildModel } from '../../fixtures/index.ts';
 import { NullAdapter } from '../adapters/null.ts';
 import { createAdapter } from '../adapters/registry.ts';
-import { slowFunction } from '../adapters/slowed.ts';
+import { SlowedAdapter } from '../adapters/slowed.ts';
 import type { CompilerAdapter } from '../adapters/types.ts';
-import { judgeTrial, rate, type ArmPair } from '../calibration.ts';
+import { judgeTrial, rate, type Decision, type Rate } from '../calibration.ts';
 import { loadGateConfig, thresholdFor, type GateConfig } from '../gate/index.ts';
-import { DEFAULT_MEASURE_OPTIONS, sessionShare, type MeasureOptions } from '../harness/engine.ts';
+import { DEFAULT_MEASURE_OPTIONS, type MeasureOptions, type MeasuringEngine } from '../harness/engine.ts';
 import { createEngine } from '../harness/engines.ts';
-import { deterministicInput } from '../harness/input.ts';
-import { measureInterleaved } from '../harness/interleave.ts';
 import { measureCase, type CaseModel } from '../harness/measure-case.ts';
 import { quantileSorted } from '../harness/summary.ts';
+import { referenceFor } from '../metrics/reference.ts';
 import { buildRunResult, outputDirsFromEnv } from '../pipeline.ts';
-import { getProfile } from '../profiles.ts';
+import { getProfile, type Profile } from '../profiles.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../results/atomic.ts';
-import type { CompletedCase } from '../results/schema.ts';
+import { anchorRatios } from '../results/ratios.ts';
+import type { CaseResult, CompletedCase } from '../results/schema.ts';
 import { CliError, runCli } from './run-cli.ts';
 
 const COMPILER = 'ort-cpu-all';
@@ -42,66 +44,101 @@ const CASES = [
   { model: 'vit-like', depth: null, batch: 16 },
   { model: 'mixer-like', depth: null, batch: 1 },
 ] as const;
+type CaseSpec = (typeof CASES)[number];
 const SLOWDOWNS = [0.05, 0.1, 0.2] as const;
+const THRESHOLDS = [0.03, 0.05, 0.075, 0.1, 0.15];
+type Metric = 'relative-latency' | 'anchored-latency';
+const METRICS: readonly Metric[] = ['relative-latency', 'anchored-latency'];
 
 const median = (xs: readonly number[]): number => quantileSorted([...xs].sort((a, b) => a - b), 0.5);
 const log = (line: string): boolean => process.stdout.write(`${line}\n`);
-
-interface Prepared {
-  readonly label: string;
-  readonly model: CaseModel;
-  readonly batch: number;
-  readonly input: Float32Array;
-  readonly run: () => Promise<void> | void;
-  readonly release: () => Promise<void>;
-  template: CompletedCase;
-}
+const labelOf = (spec: CaseSpec): string => `${spec.model}${spec.depth === null ? '' : `/d=${spec.depth}`}/b=${spec.batch}`;
 
 function caseModel(model: string, depth: number | null): CaseModel {
   return { ...buildModel(model, depth === null ? {} : { depth }), name: model };
 }
 
-async function prepare(adapter: CompilerAdapter, model: CaseModel, batch: number, input: Float32Array) {
-  const compiled = await adapter.compile(model);
-  const run = await compiled.prepare(input, batch);
-  return {
-    run: () => run.run(),
-    release: async () => {
-      await run.release();
-      await compiled.dispose();
-    },
-  };
+function completed(result: CaseResult, what: string): CompletedCase {
+  if (result.state !== 'completed') throw new Error(`${what}: ${result.state === 'failed' ? result.error : result.reason}`);
+  return result;
+}
+
+interface Arms {
+  readonly compiler: CompilerAdapter;
+  readonly reference: CompilerAdapter;
+  readonly engine: MeasuringEngine;
+  readonly profile: Profile;
+}
+
+/**
+ * One arm of a trial: every case under the compiler (with its reference alongside) and under the
+ * reference (with the anchor), as `pnpm bench` measures them. `slow` slows one of the two down.
+ */
+async function measureArm(arms: Arms, slow: { who: 'compiler' | 'reference'; fraction: number } | null): Promise<CaseResult[]> {
+  const out: CaseResult[] = [];
+  const slowed = (a: CompilerAdapter) => new SlowedAdapter(a, { kind: 'relative', fraction: slow?.fraction ?? 0 });
+  for (const spec of CASES) {
+    const model = caseModel(spec.model, spec.depth);
+    const common = {
+      suite: spec.depth === null ? ('archetypes' as const) : ('blocks' as const),
+      model,
+      batch: spec.batch,
+      engine: arms.engine,
+      measure: arms.profile.measure,
+      sessions: arms.profile.sessions,
+      reference: null,
+    };
+    const compiler = slow?.who === 'compiler' ? slowed(arms.compiler) : arms.compiler;
+    const reference = slow?.who === 'reference' ? slowed(arms.reference) : arms.reference;
+    // The slowdown's settings mark the case; the gate would call that stale, so the key's identity is kept.
+    out.push(unmark(completed(await measureCase({ ...common, adapter: compiler, pairedReference: arms.reference }), labelOf(spec)), arms.compiler));
+    out.push(unmark(completed(await measureCase({ ...common, adapter: reference, pairedReference: null }), labelOf(spec)), arms.reference));
+  }
+  return out;
+}
+
+/** The case as if measured by `adapter` itself: a slowed adapter records its slowdown in settings and id. */
+function unmark(c: CompletedCase, adapter: CompilerAdapter): CompletedCase {
+  return { ...c, compiler: { ...c.compiler, id: adapter.id, settings: { ...adapter.settings } } };
 }
 
 await runCli(async () => {
   const { values } = parseArgs({
     options: {
       profile: { type: 'string', default: 'quick' },
-      trials: { type: 'string', default: '30' },
-      'detect-trials': { type: 'string', default: '12' },
+      trials: { type: 'string', default: '20' },
+      'detect-trials': { type: 'string', default: '10' },
+      sessions: { type: 'string' },
       out: { type: 'string', default: 'docs/calibration.md' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    log('Usage: pnpm bench:calibrate [--profile quick|full] [--trials 30] [--detect-trials 12] [--out docs/calibration.md]');
+    log('Usage: pnpm bench:calibrate [--profile quick|full] [--trials 20] [--detect-trials 10] [--sessions N] [--out docs/calibration.md]');
     return 0;
   }
-  const profile = getProfile(values.profile);
+  const named = getProfile(values.profile);
+  const sessions = values.sessions === undefined ? named.sessions : Number(values.sessions);
+  if (!Number.isInteger(sessions) || sessions < 1) throw new CliError(`--sessions must be a positive whole number, got "${values.sessions}"`, 2);
+  const profile = { ...named, sessions };
   const trials = Number(values.trials);
   const detectTrials = Number(values['detect-trials']);
   for (const [name, n] of [['--trials', trials], ['--detect-trials', detectTrials]] as const) {
     if (!Number.isInteger(n) || n < 1) throw new CliError(`${name} must be a positive whole number, got "${name === '--trials' ? values.trials : values['detect-trials']}"`, 2);
   }
+  if (detectTrials > trials) throw new CliError(`--detect-trials (${detectTrials}) cannot exceed --trials (${trials}): detection reuses the A/A baselines`, 2);
   const dirs = outputDirsFromEnv();
   const config = await loadGateConfig(dirs.gateConfigPath);
   const measure: MeasureOptions = { ...DEFAULT_MEASURE_OPTIONS, ...profile.measure };
   const started = Date.now();
   const tinybench = await createEngine('tinybench');
   const mitata = await createEngine('mitata');
-  const adapter = await createAdapter(COMPILER);
+  const compiler = await createAdapter(COMPILER);
+  const referenceId = referenceFor(compiler, config.reference);
+  if (referenceId === null || referenceId === COMPILER) throw new CliError(`${dirs.gateConfigPath} names no reference for ${COMPILER}; calibration compares it with one`, 2);
+  const reference = await createAdapter(referenceId);
 
-  // 1. Harness overhead.
+  // 1. Harness overhead: a no-op, interleaved with the anchor as every case is.
   const overhead: Record<string, number> = {};
   for (const engine of [tinybench, mitata]) {
     const result = await measureCase({
@@ -111,181 +148,176 @@ await runCli(async () => {
       reference: null,
       batch: 1,
       engine,
-      measure: { ...DEFAULT_MEASURE_OPTIONS, maxSamples: 5000 },
+      measure: { ...DEFAULT_MEASURE_OPTIONS, maxSamples: 20_000 },
     });
-    if (result.state !== 'completed') throw new Error(`null adapter: ${result.state}`);
-    overhead[engine.name] = result.latency.median;
+    overhead[engine.name] = completed(result, 'null adapter').latency.median;
   }
   log(`overhead per iteration: tinybench ${(overhead.tinybench! * 1e6).toFixed(0)} ns, mitata ${(overhead.mitata! * 1e6).toFixed(0)} ns`);
 
-  // 2. Engine agreement, interleaving the engines in rounds; also yields each case's metadata.
-  const prepared: Prepared[] = [];
-  const agreement: { label: string; tinybench: number; mitata: number; difference: number }[] = [];
+  // 2. Engine agreement, alternating the engines over 3 rounds. Raw medians carry the machine's drift
+  //    between the two measurements; medians in anchor units (measured alongside) do not.
+  const agreement: { label: string; tinybench: number; mitata: number; raw: number; anchored: number }[] = [];
   for (const spec of CASES) {
     const model = caseModel(spec.model, spec.depth);
-    const label = `${spec.model}${spec.depth === null ? '' : `/d=${spec.depth}`}/b=${spec.batch}`;
-    const medians: Record<'tinybench' | 'mitata', number[]> = { tinybench: [], mitata: [] };
-    let template: CompletedCase | undefined;
+    const ms: Record<'tinybench' | 'mitata', number[]> = { tinybench: [], mitata: [] };
+    const anchored: Record<'tinybench' | 'mitata', number[]> = { tinybench: [], mitata: [] };
     for (let round = 0; round < 3; round++) {
       for (const engine of round % 2 === 0 ? [tinybench, mitata] : [mitata, tinybench]) {
-        const result = await measureCase({ suite: spec.depth === null ? 'archetypes' : 'blocks', model, adapter, reference: null, batch: spec.batch, engine, measure: { ...DEFAULT_MEASURE_OPTIONS } });
-        if (result.state !== 'completed') throw new Error(`${label}: ${result.state === 'failed' ? result.error : result.reason}`);
-        medians[engine.name].push(result.latency.median);
-        template ??= result;
+        const c = completed(
+          await measureCase({ suite: spec.depth === null ? 'archetypes' : 'blocks', model, adapter: compiler, reference: null, batch: spec.batch, engine, measure: DEFAULT_MEASURE_OPTIONS }),
+          labelOf(spec),
+        );
+        ms[engine.name].push(c.latency.median);
+        anchored[engine.name].push(median(anchorRatios(c)));
       }
     }
-    const t = median(medians.tinybench);
-    const m = median(medians.mitata);
-    agreement.push({ label, tinybench: t, mitata: m, difference: m / t - 1 });
-    log(`engines ${label}: tinybench ${t.toFixed(4)} ms, mitata ${m.toFixed(4)} ms (${((m / t - 1) * 100).toFixed(2)}%)`);
-    const input = deterministicInput(spec.batch * model.sampleShape.reduce((a, b) => a * b, 1));
-    const session = await prepare(adapter, model, spec.batch, input);
-    prepared.push({ label, model, batch: spec.batch, input, ...session, template: template! });
+    const t = median(ms.tinybench);
+    const m = median(ms.mitata);
+    const row = { label: labelOf(spec), tinybench: t, mitata: m, raw: m / t - 1, anchored: median(anchored.mitata) / median(anchored.tinybench) - 1 };
+    agreement.push(row);
+    log(`engines ${row.label}: tinybench ${t.toFixed(4)} ms, mitata ${m.toFixed(4)} ms (raw ${(row.raw * 100).toFixed(2)}%, in anchor units ${(row.anchored * 100).toFixed(2)}%)`);
   }
   const cheapest = Math.min(...agreement.map((a) => a.tinybench));
 
-  // 3 and 4. Trials: each trial measures every case once per mode; the gate judges each trial.
-  const interleave = { minTimeMs: measure.minTimeMs * 2, minSamples: measure.minSamples, warmupIterations: measure.warmupIterations };
+  // 3 and 4. Trials. Each trial measures a baseline arm and, later, an A/A run arm; the first
+  // `detectTrials` also measure slowed run arms against the same baseline arm.
   const shell = buildRunResult({ cases: [], harnessErrors: [], gpu: null, startedAt: new Date(), finishedAt: new Date(), interruptedBy: null, options: {} });
-  const trialsByMode: Record<string, ArmPair[][]> = { 'aa-interleaved': [], 'aa-sessions': [] };
-  for (const s of SLOWDOWNS) trialsByMode[`slow-${s}`] = [];
-  const record = (mode: string, pairs: ArmPair[]): void => {
-    trialsByMode[mode]!.push(pairs);
-  };
-  const totalTrials = trials * 2 + detectTrials * SLOWDOWNS.length;
-  let done = 0;
-  const progress = (mode: string): void => {
-    done += 1;
-    if (done % 5 === 0 || done === totalTrials) log(`trial ${done}/${totalTrials} (${mode}) · ${Math.round((Date.now() - started) / 1000)} s`);
-  };
-  for (let t = 0; t < Math.max(trials, detectTrials); t++) {
-    if (t < trials) {
-      const pairs: ArmPair[] = [];
-      for (const p of prepared) {
-        const m = await measureInterleaved(p.run, p.run, interleave);
-        pairs.push({ template: p.template, baselineSamples: m.a.samples, runSamples: m.b.samples });
-      }
-      record('aa-interleaved', pairs);
-      progress('A/A interleaved');
-      const sessionPairs: ArmPair[] = [];
-      for (const p of prepared) {
-        // Each arm as a case is measured in a run: the profile's sessions, each its share of the time.
-        const arms: number[][] = [];
-        const share = sessionShare(measure, profile.sessions);
-        for (let arm = 0; arm < 2; arm++) {
-          const samples: number[] = [];
-          for (let s = 0; s < profile.sessions; s++) {
-            const session = await prepare(adapter, p.model, p.batch, p.input);
-            samples.push(...(await tinybench.measure(session.run, share)).samples);
-            await session.release();
-          }
-          arms.push(samples);
-        }
-        sessionPairs.push({ template: p.template, baselineSamples: arms[0]!, runSamples: arms[1]! });
-      }
-      record('aa-sessions', sessionPairs);
-      progress('A/A sessions');
-    }
+  const arms: Arms = { compiler, reference, engine: tinybench, profile };
+  const trialsByMode: Record<string, { baseline: CaseResult[]; run: CaseResult[] }[]> = { aa: [] };
+  for (const who of ['compiler', 'reference'] as const) for (const s of SLOWDOWNS) trialsByMode[`${who}-${s}`] = [];
+  for (let t = 0; t < trials; t++) {
+    const baseline = await measureArm(arms, null);
+    trialsByMode.aa!.push({ baseline, run: await measureArm(arms, null) });
     if (t < detectTrials) {
-      for (const fraction of SLOWDOWNS) {
-        const pairs: ArmPair[] = [];
-        for (const p of prepared) {
-          const m = await measureInterleaved(p.run, slowFunction(p.run, { kind: 'relative', fraction }), interleave);
-          pairs.push({ template: p.template, baselineSamples: m.a.samples, runSamples: m.b.samples });
-        }
-        record(`slow-${fraction}`, pairs);
-        progress(`slowdown ${fraction * 100}%`);
+      for (const who of ['compiler', 'reference'] as const) {
+        for (const fraction of SLOWDOWNS) trialsByMode[`${who}-${fraction}`]!.push({ baseline, run: await measureArm(arms, { who, fraction }) });
       }
     }
+    log(`trial ${t + 1}/${trials} · ${Math.round((Date.now() - started) / 1000)} s`);
   }
-  for (const p of prepared) await p.release();
 
   // The same measurements judged at several practical thresholds: how the threshold trades false
-  // alarms against detection on this machine.
+  // alarms against detection on this machine, separately for the two kinds of comparison.
   const judgeAt = (threshold: number) => {
-    const at: GateConfig = { ...config, threshold: { ...config.threshold, default: threshold, byMetric: { ...config.threshold.byMetric, latency: threshold } } };
-    const decide = (mode: string) => trialsByMode[mode]!.flatMap((pairs) => [...judgeTrial(shell, pairs, at).values()]);
+    const at: GateConfig = {
+      ...config,
+      threshold: { ...config.threshold, byCompiler: {}, byMetric: { ...config.threshold.byMetric, 'relative-latency': threshold, 'anchored-latency': threshold } },
+    };
+    const decide = (mode: string): Decision[][] => trialsByMode[mode]!.map((trial) => judgeTrial(shell, trial.baseline, trial.run, at));
+    const rates = (mode: string, metric: Metric, key?: (d: Decision) => boolean): Rate =>
+      rate(decide(mode).flat().filter((d) => d.against === metric && (key?.(d) ?? true)).map((d) => d.kind), 'regression');
+    // A trial is a whole gate run: it fails when any of its cases is a regression.
+    const runs = (mode: string): Rate => rate(decide(mode).map((ds) => (ds.some((d) => d.kind === 'regression') ? 'regression' : 'pass')), 'regression');
     return {
       threshold,
-      falseAlarms: { interleaved: rate(decide('aa-interleaved'), 'regression'), sessions: rate(decide('aa-sessions'), 'regression') },
-      detection: Object.fromEntries(SLOWDOWNS.map((s) => [s, rate(decide(`slow-${s}`), 'regression')])) as Record<string, ReturnType<typeof rate>>,
+      falseAlarms: Object.fromEntries(METRICS.map((m) => [m, rates('aa', m)])) as Record<Metric, Rate>,
+      failedRuns: runs('aa'),
+      detection: {
+        'relative-latency': Object.fromEntries(SLOWDOWNS.map((s) => [s, rates(`compiler-${s}`, 'relative-latency')])),
+        'anchored-latency': Object.fromEntries(SLOWDOWNS.map((s) => [s, rates(`reference-${s}`, 'anchored-latency')])),
+      } as Record<Metric, Record<string, Rate>>,
     };
   };
-  const configured = thresholdFor(config, 'latency', COMPILER);
-  const sweep = [...new Set([0.05, 0.1, 0.15, 0.2, 0.25, 0.3, configured])].sort((a, b) => a - b).map(judgeAt);
-  const { falseAlarms, detection } = sweep.find((j) => j.threshold === configured)!;
-  const summary = {
+  const configured = Object.fromEntries(METRICS.map((m) => [m, thresholdFor(config, m, m === 'relative-latency' ? COMPILER : referenceId)])) as Record<Metric, number>;
+  const sweep = [...new Set([...THRESHOLDS, ...Object.values(configured)])].sort((a, b) => a - b).map(judgeAt);
+  const at = (m: Metric) => sweep.find((j) => j.threshold === configured[m])!;
+  const summary: Summary = {
     machine: { id: shell.hardware.id, cpu: os.cpus()[0]?.model ?? 'unknown', cores: shell.hardware.cpu.cores, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
     date: new Date().toISOString(),
     profile: profile.name,
     measure,
-    gate: { confidence: config.confidence, threshold: configured, resamples: config.bootstrap.resamples },
-    cases: CASES.length,
+    sessions: profile.sessions,
+    compiler: COMPILER,
+    reference: referenceId,
+    gate: { confidence: config.confidence, thresholds: configured, resamples: config.bootstrap.resamples },
+    cases: CASES.map(labelOf),
     trials,
     detectTrials,
     overheadMs: overhead,
     cheapestCaseMs: cheapest,
     agreement,
-    falseAlarms,
-    detection,
+    falseAlarms: { 'relative-latency': at('relative-latency').falseAlarms['relative-latency'], 'anchored-latency': at('anchored-latency').falseAlarms['anchored-latency'] },
+    failedRuns: configured['relative-latency'] === configured['anchored-latency'] ? at('relative-latency').failedRuns : null,
+    detection: { 'relative-latency': at('relative-latency').detection['relative-latency'], 'anchored-latency': at('anchored-latency').detection['anchored-latency'] },
     sweep,
     wallSeconds: Math.round((Date.now() - started) / 1000),
   };
   await writeJsonAtomic(`${dirs.resultsDir}/calibration.json`, summary);
+  // Every trial's cases, for analyses beyond the gate's own (large: samples of every arm).
+  await writeJsonAtomic(`${dirs.resultsDir}/calibration-trials.json`, trialsByMode);
   await writeFileAtomic(values.out, renderCalibration(summary));
-  log(`false alarms: interleaved ${fmtRate(falseAlarms.interleaved)}, separate sessions ${fmtRate(falseAlarms.sessions)}`);
-  for (const s of SLOWDOWNS) log(`detection of ${s * 100}%: ${fmtRate(detection[s]!)}`);
+  for (const m of METRICS) {
+    log(`${m}: false alarms ${fmtRate(summary.falseAlarms[m])}; detection ${SLOWDOWNS.map((s) => `${s * 100}%: ${pct(summary.detection[m][s]!)}`).join(', ')}`);
+  }
   log(`wrote ${values.out} and ${dirs.resultsDir}/calibration.json in ${summary.wallSeconds} s`);
   return 0;
 });
 
-function pct(r: ReturnType<typeof rate>): string {
+function pct(r: Rate): string {
   return `${(r.rate * 100).toFixed(1)}%`;
 }
 
-function fmtRate(r: ReturnType<typeof rate>): string {
+function fmtRate(r: Rate): string {
   return `${(r.rate * 100).toFixed(1)}% (${r.count}/${r.total}; 95% CI ${(r.low * 100).toFixed(1)}–${(r.high * 100).toFixed(1)}%)`;
 }
 
-type Summary = {
+interface SweepPoint {
+  threshold: number;
+  falseAlarms: Record<Metric, Rate>;
+  failedRuns: Rate;
+  detection: Record<Metric, Record<string, Rate>>;
+}
+
+interface Summary {
   machine: { id: string; cpu: string; cores: number; memoryGiB: number; node: string };
   date: string;
   profile: string;
   measure: MeasureOptions;
-  gate: { confidence: number; threshold: number; resamples: number };
-  cases: number;
+  sessions: number;
+  compiler: string;
+  reference: string;
+  gate: { confidence: number; thresholds: Record<Metric, number>; resamples: number };
+  cases: string[];
   trials: number;
   detectTrials: number;
   overheadMs: Record<string, number>;
   cheapestCaseMs: number;
-  agreement: { label: string; tinybench: number; mitata: number; difference: number }[];
-  falseAlarms: { interleaved: ReturnType<typeof rate>; sessions: ReturnType<typeof rate> };
-  detection: Record<string, ReturnType<typeof rate>>;
-  sweep: { threshold: number; falseAlarms: Summary['falseAlarms']; detection: Record<string, ReturnType<typeof rate>> }[];
+  agreement: { label: string; tinybench: number; mitata: number; raw: number; anchored: number }[];
+  falseAlarms: Record<Metric, Rate>;
+  /** Trials (whole gate runs over every case) with any false alarm; null when the two thresholds differ. */
+  failedRuns: Rate | null;
+  detection: Record<Metric, Record<string, Rate>>;
+  sweep: SweepPoint[];
   wallSeconds: number;
-};
+}
 
 function renderCalibration(s: Summary): string {
   const goal = (ok: boolean) => (ok ? '**met**' : '**not met**');
-  const worstAgreement = Math.max(...s.agreement.map((a) => Math.abs(a.difference)));
-  const fa = s.falseAlarms.sessions.rate;
-  const tenPercent = s.detection['0.1']!;
+  const worstAnchored = Math.max(...s.agreement.map((a) => Math.abs(a.anchored)));
+  const worstRaw = Math.max(...s.agreement.map((a) => Math.abs(a.raw)));
+  const fa = s.falseAlarms;
+  const rel10 = s.detection['relative-latency']['0.1']!;
+  const anc10 = s.detection['anchored-latency']['0.1']!;
+  const t = s.gate.thresholds;
+  const perCase = `${s.cases.length} cases × 2 (${s.compiler} against ${s.reference}; ${s.reference} against the anchor)`;
   return `# Calibration
 
 Written by \`pnpm bench:calibrate --profile ${s.profile} --trials ${s.trials} --detect-trials ${s.detectTrials}\` on ${s.date.slice(0, 10)}, in ${s.wallSeconds} s.
 
 Machine: \`${s.machine.id}\` — ${s.machine.cpu}, ${s.machine.cores} cores, ${s.machine.memoryGiB} GiB, Node ${s.machine.node}.
-Compiler: \`${COMPILER}\`; ${s.cases} cases spanning the matrix (cheapest block case to the heaviest, every archetype).
-Gate: ${s.gate.confidence * 100}% bootstrap CI of the ratio of medians (${s.gate.resamples} resamples) must lie above 1 **and** the ratio above 1 + ${s.gate.threshold * 100}%.
-Profile \`${s.profile}\` measuring options: minimum ${s.measure.minTimeMs} ms and ${s.measure.minSamples} samples${s.measure.targetRelativeCi === null ? '' : `, adaptive to ±${s.measure.targetRelativeCi * 100}% of the median, capped at ${s.measure.maxTimeMs} ms`}.
+Cases: ${perCase}: ${s.cases.map((c) => `\`${c}\``).join(', ')}.
+Profile \`${s.profile}\`: ${s.sessions} sessions per case; minimum ${s.measure.minTimeMs} ms and ${s.measure.minSamples} samples${s.measure.targetRelativeCi === null ? '' : `, adaptive to ±${s.measure.targetRelativeCi * 100}% of the judged ratio's median, capped at ${s.measure.maxTimeMs} ms`}.
+Gate: ${s.gate.confidence * 100}% bootstrap CI (${s.gate.resamples} resamples) of the change in the median per-round ratio must lie above 1 **and** the change exceed the practical threshold: ${pct1(t['relative-latency'])} for \`relative-latency\` (a compiler against its reference measured alongside), ${pct1(t['anchored-latency'])} for \`anchored-latency\` (the reference against the anchor).
+
+Each trial measures every case as a baseline and then again as a run — compiled afresh, over the profile's sessions, as \`pnpm bench\` measures it, minutes apart — and asks the real gate. Detection trials measure the run with the test-only slowdown (a busy wait of that fraction of each inference) on ${s.compiler} or on ${s.reference}.
 
 ## Goals
 
 | goal | measured | |
 |---|---|---|
-| false-alarm rate ≤ 1% in A/A runs | ${fmtRate(s.falseAlarms.sessions)} (separate sessions); ${fmtRate(s.falseAlarms.interleaved)} (interleaved) | ${goal(fa <= 0.01 && s.falseAlarms.interleaved.rate <= 0.01)} |
-| detect an injected 10% slowdown ≥ 95% (quick profile) | ${fmtRate(tenPercent)} | ${goal(tenPercent.rate >= 0.95)} |
-| tinybench and mitata medians within 3% | worst case ${(worstAgreement * 100).toFixed(2)}% | ${goal(worstAgreement <= 0.03)} |
+| false-alarm rate ≤ 1% in A/A runs | ${fmtRate(fa['relative-latency'])} of \`relative-latency\` decisions; ${fmtRate(fa['anchored-latency'])} of \`anchored-latency\` decisions${s.failedRuns === null ? '' : `; gate runs (${s.cases.length * 2} cases each) failed: ${fmtRate(s.failedRuns)}`} | ${goal(fa['relative-latency'].rate <= 0.01 && fa['anchored-latency'].rate <= 0.01)} |
+| detect an injected 10% slowdown ≥ 95% (${s.profile} profile) | ${fmtRate(rel10)} on ${s.compiler} (relative); ${fmtRate(anc10)} on ${s.reference} (anchored) | ${goal(rel10.rate >= 0.95 && anc10.rate >= 0.95)} |
+| tinybench and mitata medians within 3% | worst case ${(worstAnchored * 100).toFixed(2)}% in anchor units (${(worstRaw * 100).toFixed(2)}% raw) | ${goal(worstAnchored <= 0.03)} |
 
 ## Harness overhead
 
@@ -293,35 +325,37 @@ Profile \`${s.profile}\` measuring options: minimum ${s.measure.minTimeMs} ms an
 |---|---|---|
 ${Object.entries(s.overheadMs).map(([engine, ms]) => `| ${engine} | ${(ms * 1e6).toFixed(0)} ns | ${((ms / s.cheapestCaseMs) * 100).toFixed(2)}% |`).join('\n')}
 
-## Engine agreement (median of 3 interleaved rounds each)
+## Engine agreement (${s.compiler}, medians of 3 alternating measurements each)
 
-| case | tinybench ms | mitata ms | difference |
-|---|---|---|---|
-${s.agreement.map((a) => `| ${a.label} | ${a.tinybench.toFixed(4)} | ${a.mitata.toFixed(4)} | ${(a.difference * 100).toFixed(2)}% |`).join('\n')}
+Raw medians of two measurements taken a second apart carry whatever the machine's speed did in
+between; the same medians in anchor units (the anchor measured alongside in each) do not.
 
-## False alarms (A/A: the same code measured twice)
+| case | tinybench ms | mitata ms | difference, raw | difference, anchor units |
+|---|---|---|---|---|
+${s.agreement.map((a) => `| ${a.label} | ${a.tinybench.toFixed(4)} | ${a.mitata.toFixed(4)} | ${(a.raw * 100).toFixed(2)}% | ${(a.anchored * 100).toFixed(2)}% |`).join('\n')}
 
-- **Interleaved** (both arms in ABBA blocks in one session, as the gate's drift control measures): ${fmtRate(s.falseAlarms.interleaved)} of case decisions were regressions.
-- **Separate sessions** (each arm compiled and measured afresh over the profile's sessions — as a baseline and a later run are): ${fmtRate(s.falseAlarms.sessions)}.
+## Detection of injected slowdowns
 
-## Detection of injected slowdowns (interleaved)
-
-| slowdown | detected as regression |
-|---|---|
-${Object.entries(s.detection).map(([f, r]) => `| ${Number(f) * 100}% | ${fmtRate(r)} |`).join('\n')}
+| slowdown | ${s.compiler}, judged against ${s.reference} (threshold ${pct1(t['relative-latency'])}) | ${s.reference}, judged against the anchor (threshold ${pct1(t['anchored-latency'])}) |
+|---|---|---|
+${SLOWDOWNS.map((f) => `| ${f * 100}% | ${fmtRate(s.detection['relative-latency'][f]!)} | ${fmtRate(s.detection['anchored-latency'][f]!)} |`).join('\n')}
 
 A slowdown smaller than the practical threshold is *meant* not to fail the gate.
 
 ## The practical threshold, swept over the same measurements
 
-| threshold | false alarms (sessions) | false alarms (interleaved) | 5% detected | 10% detected | 20% detected |
+| threshold | false alarms, relative | false alarms, anchored | A/A gate runs failed | relative: 5% / 10% / 20% detected | anchored: 5% / 10% / 20% detected |
 |---|---|---|---|---|---|
-${s.sweep.map((j) => `| ${(j.threshold * 100).toFixed(1)}%${j.threshold === s.gate.threshold ? ' (configured)' : ''} | ${pct(j.falseAlarms.sessions)} | ${pct(j.falseAlarms.interleaved)} | ${pct(j.detection['0.05']!)} | ${pct(j.detection['0.1']!)} | ${pct(j.detection['0.2']!)} |`).join('\n')}
-
-## What this justifies
-
-- **quick** (pull requests): smallest, middle and largest batch and depth, adaptive sampling to ±1% of the median capped at 400 ms per case; the figures above are for it when run with \`--profile quick\`.
-- **full** (nightly, baselines): every batch and depth, adaptive to ±0.5% capped at 3 s.
-- The practical threshold (10%) is what keeps separate-session drift from failing pull requests; the statistical test alone would flag it.
+${s.sweep
+  .map((j) => {
+    const mark = [t['relative-latency'] === j.threshold ? 'relative' : '', t['anchored-latency'] === j.threshold ? 'anchored' : ''].filter((x) => x !== '').join(', ');
+    const det = (m: Metric) => SLOWDOWNS.map((f) => pct(j.detection[m][f]!)).join(' / ');
+    return `| ${pct1(j.threshold)}${mark === '' ? '' : ` (configured: ${mark})`} | ${pct(j.falseAlarms['relative-latency'])} | ${pct(j.falseAlarms['anchored-latency'])} | ${pct(j.failedRuns)} | ${det('relative-latency')} | ${det('anchored-latency')} |`;
+  })
+  .join('\n')}
 `;
+}
+
+function pct1(x: number): string {
+  return `${(x * 100).toFixed(1).replace(/\.0$/, '')}%`;
 }

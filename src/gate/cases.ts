@@ -1,72 +1,99 @@
 /** Per-case verdicts: failed, missing, stale, new, or the bootstrap comparison of medians. */
 import { estimate } from '../metrics/estimate.ts';
-import type { BaselineCase } from '../results/baseline.ts';
+import type { BaselineCase, Judged } from '../results/baseline.ts';
+import { DISTURBANCE_TOLERANCE } from '../harness/anchor.ts';
+import { disturbedThroughout, judgedPartner, type PartnerKind } from '../results/ratios.ts';
 import type { CaseResult, CompletedCase } from '../results/schema.ts';
 import { mannWhitneyU } from '../stats/mann-whitney.ts';
 import { thresholdFor } from './config.ts';
 import { ciPair, ciText, ms, pct } from './format.ts';
 import { judge, type Judgement } from './judge.ts';
 import type { State } from './state.ts';
-import type { CaseVerdict } from './verdict.ts';
+import type { CaseEvidence, CaseVerdict } from './verdict.ts';
 
-/** Why a case cannot be compared with its baseline (model or runtime changed), or null. */
+/** Why a case cannot be compared with its baseline (model, runtime or partner changed), or null. */
 export function staleReason(run: CaseResult, base: BaselineCase): string | null {
   const reasons: string[] = [];
   if (run.model.hash !== base.modelHash) {
     reasons.push(`model hash changed (${base.modelHash.slice(0, 12)}… → ${run.model.hash.slice(0, 12)}…)`);
   }
-  const names = [...new Set([...Object.keys(base.versions), ...Object.keys(run.compiler.versions)])].sort();
-  for (const name of names) {
-    const before = base.versions[name];
-    const after = run.compiler.versions[name];
-    if (before !== after) reasons.push(`${name} ${before ?? '(none)'} → ${after ?? '(none)'}`);
+  reasons.push(...versionChanges(base.versions, run.compiler.versions));
+  if (run.state === 'completed' && base.judged !== null) {
+    const partner = judgedPartner(run);
+    if (partner.kind !== base.judged.against || partner.id !== base.judged.partnerId) {
+      reasons.push(`measured alongside ${partner.id} now, ${base.judged.partnerId} in the baseline`);
+    } else {
+      reasons.push(...versionChanges(base.judged.partnerVersions, partner.versions).map((change) => `${partner.id}'s ${change}`));
+    }
   }
   return reasons.length === 0 ? null : reasons.join(', ');
 }
 
-function compareCase(st: State, rc: CompletedCase, bc: BaselineCase): CaseVerdict {
+function versionChanges(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
+  const names = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  return names.filter((name) => before[name] !== after[name]).map((name) => `${name} ${before[name] ?? '(none)'} → ${after[name] ?? '(none)'}`);
+}
+
+/** `ort-cpu-disabled` measured alongside, or the anchor: how a verdict names what the case was compared in. */
+function partnerText(kind: PartnerKind, id: string): string {
+  return kind === 'reference' ? `relative to ${id} measured alongside` : `in units of the anchor (${id}) measured alongside`;
+}
+
+function compareCase(st: State, rc: CompletedCase, bc: BaselineCase, judged: Judged): CaseVerdict {
   const key = rc.key;
+  const runBank = st.run.judged(key);
+  const metric = judged.against === 'reference' ? ('relative-latency' as const) : ('anchored-latency' as const);
   const ratio = estimate(
-    'latency',
+    metric,
     [
-      { bank: st.runBank, keys: [key] },
-      { bank: st.baseBank, keys: [key] },
+      { bank: runBank, keys: [key] },
+      { bank: st.baseJudged, keys: [key] },
     ],
     ([r, b]) => {
       const now = (r as number[])[0] as number;
       const before = (b as number[])[0] as number;
-      return before > 0 ? now / before : { reason: 'baseline median is 0 ms' };
+      return before > 0 ? now / before : { reason: 'baseline median ratio is 0' };
     },
     st.settings,
   );
-  const threshold = thresholdFor(st.config, 'latency', rc.compiler.id);
-  const mw = mannWhitneyU(rc.samples, bc.samples);
-  const runMedian = st.runBank.median(key);
-  const baseMedian = st.baseBank.median(key);
+  const threshold = thresholdFor(st.config, metric, rc.compiler.id);
+  const runRatios = runBank.samples(key);
+  const mw = mannWhitneyU(runRatios, judged.samples);
+  const runMedian = runBank.median(key);
+  const baseMedian = st.baseJudged.median(key);
+  const runMs = st.run.ms.median(key);
+  const baseMs = bc.median as number;
   if (ratio.value === null) {
     return { key, kind: 'unchanged', compilerId: rc.compiler.id, message: `unchanged: ${key} not judged (${ratio.reason})`, evidence: null };
   }
-  let judgement: Judgement = judge('latency', ratio, threshold);
+  let judgement: Judgement = judge(metric, ratio, threshold);
   const mwBlocks = st.config.mannWhitney.require && mw.p >= 1 - st.config.confidence;
   if (mwBlocks) judgement = 'same';
-  const evidence = {
-    metric: 'latency' as const,
-    runMedianMs: runMedian,
-    baselineMedianMs: baseMedian,
+  const evidence: CaseEvidence = {
+    metric,
+    partnerId: judged.partnerId,
+    runMedianRatio: runMedian,
+    baselineMedianRatio: baseMedian,
     ratio: ratio.value,
     ci: ciPair(ratio),
     confidence: st.config.confidence,
-    method: 'percentile bootstrap of the ratio of medians (run samples vs baseline compact samples)',
+    method: 'percentile bootstrap of the ratio of median per-round ratios (run rounds vs baseline compact set)',
     resamples: st.settings.resamples,
     mannWhitneyP: mw.p,
     threshold,
-    runN: rc.samples.length,
-    baselineSamples: bc.samples.length,
-    baselineN: bc.n,
+    runRounds: runRatios.length,
+    baselineSamples: judged.samples.length,
+    baselineRounds: judged.rounds,
+    runMedianMs: runMs,
+    baselineMedianMs: baseMs,
   };
-  const detail = `median ${ms(runMedian)} vs ${ms(baseMedian)}; ratio ${ratio.value.toFixed(3)}, ${ciText(ratio)}; Mann–Whitney p = ${mw.p < 1e-4 ? mw.p.toExponential(1) : mw.p.toPrecision(2)}; threshold ${pct(threshold)}`;
+  const how = partnerText(judged.against, judged.partnerId);
+  const detail =
+    `lat/${judged.against === 'reference' ? judged.partnerId : 'anchor'} ${runMedian.toPrecision(4)} vs ${baseMedian.toPrecision(4)}; ` +
+    `ratio ${ratio.value.toFixed(3)}, ${ciText(ratio)}; Mann–Whitney p = ${mw.p < 1e-4 ? mw.p.toExponential(1) : mw.p.toPrecision(2)}; threshold ${pct(threshold)}; ` +
+    `median ${ms(runMs)} vs ${ms(baseMs)}, not judged`;
   if (judgement === 'worse') {
-    const message = `regression: ${key} is ${pct(ratio.value - 1)} slower than the baseline (${detail})`;
+    const message = `regression: ${key} is ${pct(ratio.value - 1)} slower than the baseline ${how} (${detail})`;
     st.problems.push({ kind: 'regression', key, message });
     return { key, kind: 'regression', compilerId: rc.compiler.id, message, evidence };
   }
@@ -75,12 +102,12 @@ function compareCase(st: State, rc: CompletedCase, bc: BaselineCase): CaseVerdic
       key,
       kind: 'improvement',
       compilerId: rc.compiler.id,
-      message: `improvement: ${key} is ${pct(1 - ratio.value)} faster than the baseline (${detail})`,
+      message: `improvement: ${key} is ${pct(1 - ratio.value)} faster than the baseline ${how} (${detail})`,
       evidence,
     };
   }
   const why = mwBlocks ? 'Mann–Whitney not significant' : ratio.ci !== null && (ratio.ci.lower > 1 || ratio.ci.upper < 1) ? 'significant but within the threshold' : 'not significant';
-  return { key, kind: 'unchanged', compilerId: rc.compiler.id, message: `unchanged: ${key} (${why}; ${detail})`, evidence };
+  return { key, kind: 'unchanged', compilerId: rc.compiler.id, message: `unchanged: ${key} ${how} (${why}; ${detail})`, evidence };
 }
 
 export function caseVerdict(st: State, key: string, rc: CaseResult | undefined, bc: BaselineCase | undefined): CaseVerdict | 'filtered' | null {
@@ -114,7 +141,18 @@ export function caseVerdict(st: State, key: string, rc: CaseResult | undefined, 
   if (stale !== null) {
     return { key, kind: 'stale', compilerId, message: `stale: ${key} not compared, ${stale}; update the baseline`, evidence: null };
   }
+  const judged = bc.judged as Judged;
+  if (disturbedThroughout(rc) || judged.disturbed) {
+    const where = disturbedThroughout(rc) ? (judged.disturbed ? 'in the run and in the baseline' : 'in the run') : 'in the baseline';
+    return {
+      key,
+      kind: 'unjudged',
+      compilerId,
+      message: `not judged: ${key} was measured while the machine was disturbed throughout (${where}: the anchor ran more than ${pct(DISTURBANCE_TOLERANCE)} slower than its quiet speed in every round)`,
+      evidence: null,
+    };
+  }
   st.comparable.add(key);
-  return compareCase(st, rc, bc);
+  return compareCase(st, rc, bc, judged);
 }
 

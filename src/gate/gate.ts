@@ -1,12 +1,14 @@
 /**
  * The regression gate: a pure function (run, baseline, metrics, config) → verdict. Per case it compares
- * the run's samples with the baseline's compact sample set (bootstrap CI of the ratio of medians, plus a
- * Mann–Whitney p-value as extra evidence); per series it compares friction β and depth gain; across
+ * the per-round ratio to the partner the case was measured alongside (its reference compiler, else the
+ * anchor) with the baseline's compact sample set of the same ratio (bootstrap CI of the ratio of
+ * medians, plus a Mann–Whitney p-value as extra evidence), so the machine's drift between the baseline
+ * and the run cancels; per series it compares friction β and depth gain of those ratios; across
  * archetypes it looks for new reversals and flipped orderings. See docs/metrics.md, "The gate".
  */
 import type { Baseline, BaselineCase, BaselineMetrics } from '../results/baseline.ts';
 import type { RunResult } from '../results/schema.ts';
-import { runSampleBank } from '../metrics/compute.ts';
+import { banksOf } from '../metrics/banks.ts';
 import { SampleBank } from '../metrics/estimate.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
 import type { BootstrapSettings } from '../stats/bootstrap.ts';
@@ -63,12 +65,15 @@ export function gate(
   if (JSON.stringify(metrics.reference) !== JSON.stringify(config.reference)) {
     notes.push('the metrics were computed with a different reference spec than the gate config names');
   }
-  const baseSamples = new Map((base?.cases ?? []).filter((c) => c.state === 'completed').map((c) => [c.key, c.samples]));
+  const baseJudged = new Map((base?.cases ?? []).flatMap((c) => (c.judged === null ? [] : [[c.key, c.judged.samples] as const])));
   const st: State = {
     config,
     settings,
-    runBank: runSampleBank(run, settings, 'run'),
-    baseBank: new SampleBank(baseSamples, settings, 'baseline'),
+    run: banksOf(run.cases, settings, 'run'),
+    baseJudged: new SampleBank(baseJudged, settings, 'baseline'),
+    referenceOf: new Map(
+      run.cases.flatMap((c) => (c.state === 'completed' && c.interleaving.reference !== null ? [[c.key, c.interleaving.reference.compilerId] as const] : [])),
+    ),
     comparable: new Set(),
     problems,
     notes,
@@ -95,7 +100,7 @@ export function gate(
       }
       continue;
     }
-    if (v.kind === 'stale') notes.push(v.message);
+    if (v.kind === 'stale' || v.kind === 'unjudged') notes.push(v.message);
     cases.push(v);
   }
   const series: SeriesVerdict[] = [];
@@ -115,6 +120,7 @@ export function gate(
     new: tally('new'),
     missing: tally('missing'),
     stale: tally('stale'),
+    unjudged: tally('unjudged'),
     failed: tally('failed'),
     filtered,
     seriesRegressions: series.filter((s) => s.kind === 'regression').length,

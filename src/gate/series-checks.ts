@@ -1,5 +1,4 @@
 /** Series-level checks: friction β and depth gain, run against baseline. */
-import { caseKey } from '../results/schema.ts';
 import { depthGain } from '../metrics/depth.ts';
 import { estimate, type SampleBank } from '../metrics/estimate.ts';
 import { frictionBeta } from '../metrics/friction.ts';
@@ -14,6 +13,18 @@ function seriesKind(j: Judgement): SeriesVerdict['kind'] {
   return j === 'worse' ? 'regression' : j === 'better' ? 'improvement' : 'unchanged';
 }
 
+/** The judged bank shared by all `keys` (they are of one compiler, measured alike), or null if they differ. */
+function sharedJudgedBank(st: State, keys: readonly string[]): SampleBank | null {
+  const banks = new Set(keys.map((k) => st.run.judged(k)));
+  return banks.size === 1 ? ([...banks][0] as SampleBank) : null;
+}
+
+/**
+ * Friction, judged on the ratios each case was measured against: for a compiler with a reference the
+ * slope of ln(lat_C/lat_R) on ln(batch), i.e. β_C − β_R; for one without, the slope in anchor units,
+ * i.e. β itself (the anchor does not depend on the batch). Either way the machine's drift between the
+ * cases of the sweep is out of it.
+ */
 export function frictionChecks(st: State, metrics: MetricsSummary): SeriesVerdict[] {
   const out: SeriesVerdict[] = [];
   for (const s of metrics.friction) {
@@ -21,18 +32,23 @@ export function frictionChecks(st: State, metrics: MetricsSummary): SeriesVerdic
     const threshold = thresholdFor(st.config, 'friction-beta', s.compilerId);
     const batches = points.map((p) => p.batch);
     const base = { series: s.series, metric: 'friction-beta' as const, compilerId: s.compilerId, threshold, points: batches };
+    const skipped = (reason: string): SeriesVerdict => ({ ...base, kind: 'skipped', run: null, baseline: null, change: null, ci: null, message: `friction ${s.series}: ${reason}; not judged` });
     if (points.length < 2) {
-      if (s.points.length >= 2) {
-        out.push({ ...base, kind: 'skipped', run: null, baseline: null, change: null, ci: null, message: `friction ${s.series}: fewer than 2 batches comparable with the baseline; not judged` });
-      }
+      if (s.points.length >= 2) out.push(skipped('fewer than 2 batches comparable with the baseline'));
       continue;
     }
     const keys = points.map((p) => p.key);
+    const runBank = sharedJudgedBank(st, keys);
+    if (runBank === null) {
+      out.push(skipped('its batches were measured against different partners'));
+      continue;
+    }
+    const relative = runBank === st.run.relative;
     const change = estimate(
       'friction-beta',
       [
-        { bank: st.runBank, keys },
-        { bank: st.baseBank, keys },
+        { bank: runBank, keys },
+        { bank: st.baseJudged, keys },
       ],
       ([r, b]) => {
         const br = frictionBeta(batches, r as number[]);
@@ -43,17 +59,17 @@ export function frictionChecks(st: State, metrics: MetricsSummary): SeriesVerdic
       },
       st.settings,
     );
-    const runBeta = frictionBeta(batches, keys.map((k) => st.runBank.median(k)));
-    const baseBeta = frictionBeta(batches, keys.map((k) => st.baseBank.median(k)));
+    const runBeta = frictionBeta(batches, keys.map((k) => runBank.median(k)));
+    const baseBeta = frictionBeta(batches, keys.map((k) => st.baseJudged.median(k)));
     if (change.value === null || typeof runBeta !== 'number' || typeof baseBeta !== 'number') {
-      const reason = change.value === null ? change.reason : 'β undefined';
-      out.push({ ...base, kind: 'skipped', run: null, baseline: null, change: null, ci: null, message: `friction ${s.series}: not judged (${reason})` });
+      out.push(skipped(`${change.value === null ? change.reason : 'β undefined'}`));
       continue;
     }
     const kind = seriesKind(judge('friction-beta', change, threshold));
     const verb = change.value >= 0 ? 'rose' : 'fell';
+    const what = relative ? `β − β of ${partnerOf(st, keys[0] as string)} (measured alongside)` : 'β (in anchor units)';
     const message =
-      `friction ${kind}: ${s.series} β ${verb} from ${baseBeta.toFixed(3)} to ${runBeta.toFixed(3)} ` +
+      `friction ${kind}: ${s.series} ${what} ${verb} from ${baseBeta.toFixed(3)} to ${runBeta.toFixed(3)} ` +
       `(${signed(change.value)}, ${ciText(change, (x) => signed(x))}; threshold ${threshold}) over batches ${batches.join(',')}`;
     if (kind === 'regression') st.problems.push({ kind: 'series-regression', key: s.series, message });
     out.push({ ...base, kind, run: runBeta, baseline: baseBeta, change: change.value, ci: ciPair(change), message });
@@ -61,18 +77,17 @@ export function frictionChecks(st: State, metrics: MetricsSummary): SeriesVerdic
   return out;
 }
 
+function partnerOf(st: State, key: string): string {
+  return st.referenceOf.get(key) ?? 'the reference';
+}
+
+/** Depth gain ρ(d_min) / ρ(d_max), ρ = lat_C / lat_R per round, run against baseline. */
 export function depthGainChecks(st: State, metrics: MetricsSummary): SeriesVerdict[] {
   const out: SeriesVerdict[] = [];
   for (const s of metrics.depth) {
     if (s.comparison === null) continue;
     const refId = s.comparison.referenceId;
-    const rows = s.points
-      .map((p) => ({
-        depth: p.depth,
-        c: p.key,
-        r: caseKey({ suite: s.suite, modelId: s.modelId, compilerId: refId, batch: s.batch, depth: p.depth }),
-      }))
-      .filter((x) => st.comparable.has(x.c) && st.comparable.has(x.r));
+    const rows = s.points.filter((p) => st.comparable.has(p.key) && st.run.relative.has(p.key));
     const depths = rows.map((x) => x.depth);
     const threshold = thresholdFor(st.config, 'depth-gain', s.compilerId);
     const base = { series: s.series, metric: 'depth-gain' as const, compilerId: s.compilerId, threshold, points: depths };
@@ -82,28 +97,26 @@ export function depthGainChecks(st: State, metrics: MetricsSummary): SeriesVerdi
       }
       continue;
     }
-    const rKeys = rows.map((x) => x.r);
-    const cKeys = rows.map((x) => x.c);
-    const gain = (bank: SampleBank) => depthGain(depths, rKeys.map((k) => bank.median(k)), cKeys.map((k) => bank.median(k)));
+    const keys = rows.map((x) => x.key);
+    const ones = keys.map(() => 1);
+    const gain = (bank: SampleBank) => depthGain(depths, ones, keys.map((k) => bank.median(k)));
     const change = estimate(
       'depth-gain',
       [
-        { bank: st.runBank, keys: rKeys },
-        { bank: st.runBank, keys: cKeys },
-        { bank: st.baseBank, keys: rKeys },
-        { bank: st.baseBank, keys: cKeys },
+        { bank: st.run.relative, keys },
+        { bank: st.baseJudged, keys },
       ],
-      ([rr, rc, br, bc]) => {
-        const now = depthGain(depths, rr as number[], rc as number[]);
-        const before = depthGain(depths, br as number[], bc as number[]);
+      ([r, b]) => {
+        const now = depthGain(depths, ones, r as number[]);
+        const before = depthGain(depths, ones, b as number[]);
         if (typeof now !== 'number') return now;
         if (typeof before !== 'number') return before;
         return before > 0 ? now / before : { reason: 'baseline depth gain is 0' };
       },
       st.settings,
     );
-    const runGain = gain(st.runBank);
-    const baseGain = gain(st.baseBank);
+    const runGain = gain(st.run.relative);
+    const baseGain = gain(st.baseJudged);
     if (change.value === null || typeof runGain !== 'number' || typeof baseGain !== 'number') {
       const reason = change.value === null ? change.reason : 'depth gain undefined';
       out.push({ ...base, kind: 'skipped', run: null, baseline: null, change: null, ci: null, message: `depth gain ${s.series}: not judged (${reason})` });
@@ -112,11 +125,10 @@ export function depthGainChecks(st: State, metrics: MetricsSummary): SeriesVerdi
     const kind = seriesKind(judge('depth-gain', change, threshold));
     const verb = change.value >= 1 ? 'rose' : 'fell';
     const message =
-      `depth gain ${kind}: ${s.series} (vs ${refId}) ${verb} from ${baseGain.toFixed(3)}× to ${runGain.toFixed(3)}× ` +
+      `depth gain ${kind}: ${s.series} (vs ${refId} measured alongside) ${verb} from ${baseGain.toFixed(3)}× to ${runGain.toFixed(3)}× ` +
       `(ratio ${change.value.toFixed(3)}, ${ciText(change)}; threshold ${pct(threshold)}) over depths ${depths.join(',')}`;
     if (kind === 'regression') st.problems.push({ kind: 'series-regression', key: s.series, message });
     out.push({ ...base, kind, run: runGain, baseline: baseGain, change: change.value, ci: ciPair(change), message });
   }
   return out;
 }
-

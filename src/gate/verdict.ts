@@ -1,26 +1,34 @@
 /** The gate's answer, as plain data, plus the summary line and exit code derived from it. */
 
-export type CaseVerdictKind = 'regression' | 'improvement' | 'unchanged' | 'new' | 'missing' | 'stale' | 'failed';
+/** `unjudged`: comparable, but measured (in the run or the baseline) while the machine was disturbed throughout. */
+export type CaseVerdictKind = 'regression' | 'improvement' | 'unchanged' | 'new' | 'missing' | 'stale' | 'unjudged' | 'failed';
 
 export interface CaseEvidence {
-  readonly metric: 'latency';
-  readonly runMedianMs: number;
-  readonly baselineMedianMs: number;
-  /** runMedian / baselineMedian. */
+  /** `relative-latency` (against the reference measured alongside) or `anchored-latency` (against the anchor). */
+  readonly metric: 'relative-latency' | 'anchored-latency';
+  /** The reference compiler or the anchor the ratios are to. */
+  readonly partnerId: string;
+  /** Median per-round ratio case / partner, in the run and in the baseline. */
+  readonly runMedianRatio: number;
+  readonly baselineMedianRatio: number;
+  /** runMedianRatio / baselineMedianRatio: what is judged. */
   readonly ratio: number;
   /** Percentile bootstrap CI of the ratio at `confidence`; null when it could not be computed. */
   readonly ci: readonly [number, number] | null;
   readonly confidence: number;
   readonly method: string;
   readonly resamples: number;
-  /** Two-sided Mann–Whitney p-value, run samples vs the baseline's compact sample set. */
+  /** Two-sided Mann–Whitney p-value, run per-round ratios vs the baseline's compact set. */
   readonly mannWhitneyP: number;
   /** Relative practical threshold applied (0.10 = 10%). */
   readonly threshold: number;
-  readonly runN: number;
-  /** Size of the baseline's compact sample set (the baseline run had `baselineN` ≥ this). */
+  readonly runRounds: number;
+  /** Size of the baseline's compact sample set (the baseline run had `baselineRounds` ≥ this). */
   readonly baselineSamples: number;
-  readonly baselineN: number;
+  readonly baselineRounds: number;
+  /** Median latency (ms) in the run and the baseline: shown, not judged (it carries the machine's drift). */
+  readonly runMedianMs: number;
+  readonly baselineMedianMs: number;
 }
 
 export interface CaseVerdict {
@@ -78,6 +86,8 @@ export interface VerdictCounts {
   readonly new: number;
   readonly missing: number;
   readonly stale: number;
+  /** Cases not judged because the machine was disturbed throughout their measurement. */
+  readonly unjudged: number;
   readonly failed: number;
   /** Baseline cases absent from the run because the run's filters or profile excluded them. */
   readonly filtered: number;
@@ -136,6 +146,7 @@ export function summaryLine(passed: boolean, c: VerdictCounts, hasBaseline: bool
   if (c.seriesImprovements > 0) info.push(count(c.seriesImprovements, 'series improvement'));
   if (c.new > 0) info.push(`${c.new} new`);
   if (c.stale > 0) info.push(`${c.stale} stale`);
+  if (c.unjudged > 0) info.push(`${c.unjudged} not judged: machine disturbed`);
   if (c.filtered > 0) info.push(`${c.filtered} filtered out`);
   const bracket = hasBaseline ? info.join(', ') : `no baseline${info.length > 0 ? `: ${info.join(', ')}` : ''}`;
   return `${passed ? 'PASS' : 'FAIL'}: ${failing.join(', ')}${bracket === '' ? '' : ` (${bracket})`}`;

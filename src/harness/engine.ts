@@ -78,8 +78,17 @@ export interface Measurement {
 
 export type TimedFunction = () => Promise<void> | void;
 
+/**
+ * Decides, after a call, whether sampling may stop, from the time spent sampling so far (ms); null to
+ * go on. Given to an engine, it replaces all of the engine's own stopping (minimum time and samples,
+ * adaptive stopping, caps): the engine samples until the rule says stop. The interleaved measurement
+ * uses it to stop on the precision of a ratio between arms rather than of one arm's samples.
+ */
+export type StopRule = (elapsedMs: number) => StopReason | null;
+
 export interface MeasuringEngine {
   readonly name: 'tinybench' | 'mitata';
   readonly version: string;
-  measure(fn: TimedFunction, options: MeasureOptions): Promise<Measurement>;
+  /** Times `fn` repeatedly after a warm-up; `stop` overrides when to stop (see {@link StopRule}). */
+  measure(fn: TimedFunction, options: MeasureOptions, stop?: StopRule): Promise<Measurement>;
 }

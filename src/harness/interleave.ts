@@ -1,67 +1,235 @@
 /**
- * Interleaved measurement of two configurations (drift control). When a machine's speed drifts
- * during a run (thermal limits, a noisy neighbour, frequency scaling), measuring A fully and then B
- * turns the drift into a false difference. Alternating short blocks — A B B A, A B B A, … — exposes both
- * to the same drift, so the comparison of their samples stays fair.
+ * Interleaved measurement of several arms (drift control). When a machine's speed drifts during a
+ * run (a noisy neighbour, frequency scaling, thermal limits), measuring A fully and then B turns the
+ * drift into a false difference. Here every round runs a short block of each arm, in an order that
+ * rotates from round to round, so all arms see the same drift and their per-round ratios do not.
+ *
+ * The loop is driven by a measuring engine (tinybench or mitata): the engine calls one step of the
+ * schedule at a time and asks the rule below when to stop. Each step times its own call, as the
+ * engines' own functions do, and only whole rounds are kept.
  */
-import type { Measurement, MeasureOptions, TimedFunction } from './engine.ts';
-
-export type Arm = 'a' | 'b';
+import type { MeasureOptions, MeasuringEngine, StopReason, TimedFunction } from './engine.ts';
+import type { AnchorWatch } from './anchor.ts';
+import { stopDecision } from './stopping.ts';
 
 /**
- * The order of one round: `blockSize` calls of each arm, ABBA so that neither arm always goes first
- * (a first-in-round penalty, e.g. a cold cache, falls on both equally).
+ * The order of the arms in round `round`: a rotation by `round`, reversed on every other cycle
+ * through the rotations. Each arm takes each position equally often and follows each other arm as
+ * often as it precedes it (for two arms: A B, B A, B A, A B, …), so a penalty for going first or for
+ * following a particular arm falls on all alike.
  */
-export function roundOrder(round: number, blockSize: number): Arm[] {
-  const first: Arm = round % 2 === 0 ? 'a' : 'b';
-  const second: Arm = first === 'a' ? 'b' : 'a';
-  return [...Array<Arm>(blockSize).fill(first), ...Array<Arm>(blockSize).fill(second)];
+export function roundOrder(round: number, arms: number): number[] {
+  const shift = round % arms;
+  const order = Array.from({ length: arms }, (_, i) => (i + shift) % arms);
+  return Math.floor(round / arms) % 2 === 0 ? order : order.reverse();
 }
 
-export interface InterleaveOptions extends Pick<MeasureOptions, 'minTimeMs' | 'minSamples' | 'warmupIterations'> {
+/**
+ * Calls of one arm per round: enough to fill `blockMs` at the arm's estimated latency, at least 1,
+ * at most 256.
+ */
+export function callsForBlock(latencyMs: number, blockMs: number): number {
+  if (!(latencyMs > 0)) return 256;
+  return Math.min(256, Math.max(1, Math.round(blockMs / latencyMs)));
+}
+
+export interface InterleaveOptions extends MeasureOptions {
   /**
-   * Calls of one arm in a row before switching: long enough to keep caches warm for that arm,
-   * short enough that drift cannot build up between the arms.
-   * @default 4
+   * Target length of one arm's block in a round (ms): long enough that an arm's caches are warm for
+   * most of its calls, short enough that drift cannot build up between the arms of a round.
+   * @default 5
    */
-  readonly blockSize?: number;
+  readonly blockMs?: number;
+  /** Calls per round of each arm; by default estimated from the warm-up (see {@link callsForBlock}). */
+  readonly callsPerRound?: readonly number[];
+  /** Whether each arm's block starts with an untimed call; by default for arms whose call is shorter than `blockMs`. */
+  readonly untimedFirst?: readonly boolean[];
+  /**
+   * The arm whose ratio to arm 0 decides adaptive stopping (the partner the case is judged against).
+   * @default 1
+   */
+  readonly judgedArm?: number;
+  /**
+   * Watches for rounds taken while the machine was disturbed: `arm` is the anchor's arm; a round whose
+   * anchor mean exceeds `watch`'s quiet speed by more than `tolerance` does not count towards the
+   * stopping rule and is listed in `disturbedRounds`. Sampling goes on past `maxTimeMs` for want of
+   * quiet rounds, up to `disturbedCapMs`.
+   */
+  readonly disturbance?: { readonly arm: number; readonly watch: AnchorWatch; readonly tolerance: number; readonly disturbedCapMs: number };
 }
 
 export interface InterleavedMeasurement {
-  readonly a: Measurement;
-  readonly b: Measurement;
+  /** Per arm, every timed call in the order taken: `rounds × callsPerRound[arm]` samples. */
+  readonly samples: readonly (readonly number[])[];
+  readonly callsPerRound: readonly number[];
+  readonly untimedFirst: readonly boolean[];
   readonly rounds: number;
+  /** Rounds (0-based) taken while the machine was disturbed; empty without `disturbance`. */
+  readonly disturbedRounds: readonly number[];
+  /** The anchor's quiet speed the rounds were judged by (ms per call); null without `disturbance`. */
+  readonly quietAnchorMs: number | null;
+  readonly stoppedBy: StopReason;
+  /** Warm-up calls over all arms. */
+  readonly warmupIterations: number;
+  /** Wall time of the sampling phase, ms. */
+  readonly timeMs: number;
 }
 
-/** Measures `a` and `b` in alternating blocks until both have enough samples and time. */
-export async function measureInterleaved(a: TimedFunction, b: TimedFunction, options: InterleaveOptions): Promise<InterleavedMeasurement> {
-  const blockSize = options.blockSize ?? 4;
-  for (let i = 0; i < options.warmupIterations; i++) {
-    await a();
-    await b();
-  }
-  const samples: Record<Arm, number[]> = { a: [], b: [] };
-  const functions: Record<Arm, TimedFunction> = { a, b };
-  const start = performance.now();
-  let rounds = 0;
-  while (
-    samples.a.length < options.minSamples ||
-    samples.b.length < options.minSamples ||
-    performance.now() - start < options.minTimeMs
-  ) {
-    for (const arm of roundOrder(rounds, blockSize)) {
+/** Rounds needed before the ratio's median has a confidence interval worth asking about. */
+const MIN_ROUNDS = 6;
+/** The adaptive rule sorts the ratios; asking it every round would cost more than it saves. */
+const CHECK_EVERY_ROUNDS = 4;
+
+/**
+ * Warms each arm up on its own and estimates its latency from the warm-up calls after the first: their
+ * minimum, since a disturbed machine only ever makes calls slower, and the estimate sizes the blocks.
+ */
+async function warmUp(arms: readonly TimedFunction[], options: MeasureOptions): Promise<{ latencies: number[]; iterations: number }> {
+  const latencies: number[] = [];
+  let iterations = 0;
+  const perArmMs = options.warmupTimeMs / arms.length;
+  for (const arm of arms) {
+    const times: number[] = [];
+    const start = performance.now();
+    while (times.length < Math.max(2, options.warmupIterations) || performance.now() - start < perArmMs) {
       const t0 = performance.now();
-      await functions[arm]();
-      samples[arm].push(performance.now() - t0);
+      try {
+        await arm();
+      } catch (error) {
+        throw new ArmError(arms.indexOf(arm), error);
+      }
+      times.push(performance.now() - t0);
     }
-    rounds += 1;
+    iterations += times.length;
+    latencies.push(Math.min(...times.slice(1)));
   }
-  const timeMs = performance.now() - start;
-  const measurement = (arm: Arm): Measurement => ({
-    samples: samples[arm],
-    warmupIterations: options.warmupIterations,
-    stoppedBy: 'min-time',
-    timeMs,
-  });
-  return { a: measurement('a'), b: measurement('b'), rounds };
+  return { latencies, iterations };
+}
+
+/** A call of one arm failed; `arm` says which, so the caller can name the culprit. */
+export class ArmError extends Error {
+  constructor(
+    readonly arm: number,
+    override readonly cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message || cause.name : String(cause));
+  }
+}
+
+interface Step {
+  readonly arm: number;
+  /** The first call of a block of short calls runs untimed: it pays for the switch from the other arm. */
+  readonly timed: boolean;
+}
+
+function roundSteps(round: number, calls: readonly number[], untimedFirst: readonly boolean[]): Step[] {
+  const steps: Step[] = [];
+  for (const arm of roundOrder(round, calls.length)) {
+    if (untimedFirst[arm] === true) steps.push({ arm, timed: false });
+    for (let i = 0; i < (calls[arm] as number); i++) steps.push({ arm, timed: true });
+  }
+  return steps;
+}
+
+/**
+ * Measures `arms` (arm 0 is the one the case is about) in rotating rounds until the engine stops on
+ * the rule: at least `minSamples` of arm 0, `minTimeMs` and a few rounds; then, with adaptive sampling,
+ * until the 95% CI of the median ratio arm 0 / `judgedArm` is within ±`targetRelativeCi`, or
+ * `maxTimeMs`. Partial rounds at the end are dropped.
+ */
+export async function measureInterleaved(
+  arms: readonly TimedFunction[],
+  engine: MeasuringEngine,
+  options: InterleaveOptions,
+): Promise<InterleavedMeasurement> {
+  if (arms.length < 2) throw new Error('interleaved measurement needs at least two arms');
+  const warm = await warmUp(arms, options);
+  const blockMs = options.blockMs ?? 5;
+  const calls = options.callsPerRound ?? warm.latencies.map((l) => callsForBlock(l, blockMs));
+  if (calls.length !== arms.length) throw new Error(`callsPerRound has ${calls.length} entries for ${arms.length} arms`);
+  // A call shorter than a block runs from caches the other arms just emptied: on the 2-core VM a 1 ms
+  // model's first call after a switch took 20% longer. Such an arm's block starts with an untimed call.
+  const untimedFirst = options.untimedFirst ?? warm.latencies.map((l) => l < blockMs);
+  const judged = options.judgedArm ?? 1;
+
+  const kept: number[][] = arms.map(() => []);
+  const pending: number[][] = arms.map(() => []);
+  const disturbance = options.disturbance;
+  if (disturbance !== undefined && disturbance.watch.quietMs() === null) disturbance.watch.seed(arms[disturbance.arm] as () => void);
+  const excluded: number[] = [];
+  /** Per-round ratio arm 0 / judged arm, quiet rounds only, kept as rounds complete. */
+  const quietRatios: number[] = [];
+  let quietSelfSamples = 0;
+  let rounds = 0;
+  let steps = roundSteps(0, calls, untimedFirst);
+  let position = 0;
+  const step = async (): Promise<void> => {
+    const { arm, timed } = steps[position] as Step;
+    const fn = arms[arm] as TimedFunction;
+    try {
+      if (timed) {
+        const t0 = performance.now();
+        await fn();
+        (pending[arm] as number[]).push(performance.now() - t0);
+      } else {
+        await fn();
+      }
+    } catch (error) {
+      throw new ArmError(arm, error);
+    }
+    position += 1;
+    if (position === steps.length) {
+      const mean = (a: number) => (pending[a] as number[]).reduce((sum, x) => sum + x, 0) / (calls[a] as number);
+      let disturbed = false;
+      if (disturbance !== undefined) {
+        const anchorMean = mean(disturbance.arm);
+        const quiet = disturbance.watch.quietMs();
+        disturbed = quiet !== null && anchorMean > quiet * (1 + disturbance.tolerance);
+        disturbance.watch.observe(anchorMean);
+      }
+      if (disturbed) excluded.push(rounds);
+      else {
+        const partner = mean(judged);
+        if (partner > 0) quietRatios.push(mean(0) / partner);
+        quietSelfSamples += calls[0] as number;
+      }
+      for (let a = 0; a < arms.length; a++) {
+        (kept[a] as number[]).push(...(pending[a] as number[]));
+        pending[a] = [];
+      }
+      rounds += 1;
+      steps = roundSteps(rounds, calls, untimedFirst);
+      position = 0;
+    }
+  };
+
+  let checkedAt = -1;
+  const rule = (elapsedMs: number): StopReason | null => {
+    if (rounds === 0) return null;
+    const quietRounds = quietRatios.length;
+    if ((kept[0] as number[]).length >= options.maxSamples) return 'iterations';
+    // A case too slow for the minimum rounds within the cap stops at the cap with what it has; one that
+    // lacks quiet rounds gets until the disturbance cap to find them.
+    if (elapsedMs >= options.maxTimeMs && quietSelfSamples >= options.minSamples && quietRounds >= 1) return 'time-cap';
+    if (disturbance !== undefined && elapsedMs >= Math.max(options.maxTimeMs, disturbance.disturbedCapMs)) return 'time-cap';
+    if (quietSelfSamples < options.minSamples || elapsedMs < options.minTimeMs || quietRounds < MIN_ROUNDS) return null;
+    if (options.targetRelativeCi === null) return 'min-time';
+    if (quietRounds === checkedAt || quietRounds % CHECK_EVERY_ROUNDS !== 0) return null;
+    checkedAt = quietRounds;
+    return stopDecision(quietRatios, elapsedMs, { ...options, minSamples: MIN_ROUNDS, minTimeMs: 0 }) === 'ci-target' ? 'ci-target' : null;
+  };
+
+  // The engine's own warm-up is off: the arms were warmed up one by one above.
+  const measurement = await engine.measure(step, { ...options, warmupTimeMs: 0, warmupIterations: 0 }, rule);
+  return {
+    samples: kept,
+    callsPerRound: calls,
+    untimedFirst,
+    rounds,
+    disturbedRounds: excluded,
+    quietAnchorMs: disturbance?.watch.quietMs() ?? null,
+    stoppedBy: measurement.stoppedBy,
+    warmupIterations: warm.iterations,
+    timeMs: measurement.timeMs,
+  };
 }

@@ -15,7 +15,10 @@ import {
   type ModelInfo,
   type Suite,
 } from '../results/schema.ts';
-import { DEFAULT_MEASURE_OPTIONS, sessionShare, type MeasureOptions, type MeasuringEngine } from './engine.ts';
+import { quietSamples } from '../results/ratios.ts';
+import { ANCHOR_ID, ANCHOR_VERSION, ANCHOR_WATCH, createAnchor, DISTURBANCE_TOLERANCE } from './anchor.ts';
+import { DEFAULT_MEASURE_OPTIONS, sessionShare, type MeasureOptions, type MeasuringEngine, type StopReason } from './engine.ts';
+import { ArmError, measureInterleaved } from './interleave.ts';
 import { deterministicInput } from './input.ts';
 import { relativeL2, firstNonFinite } from './compare.ts';
 import { summarizeLatency } from './summary.ts';
@@ -38,6 +41,13 @@ export interface MeasureCaseInput {
   readonly adapter: CompilerAdapter;
   /** The uncompiled reference the output is checked against; `null` when `adapter` is the reference. */
   readonly reference: CompilerAdapter | null;
+  /**
+   * The reference compiler the gate compares this compiler with, measured alongside it in the same
+   * rounds (drift control); `null` or absent when the compiler is its own reference. The anchor is
+   * always measured alongside as well.
+   * @default null
+   */
+  readonly pairedReference?: CompilerAdapter | null;
   readonly batch: number;
   readonly engine: MeasuringEngine;
   /** @default DEFAULT_MEASURE_OPTIONS */
@@ -134,7 +144,37 @@ export async function measureCase(input: MeasureCaseInput): Promise<CaseResult> 
   }
 }
 
-type Common = Omit<Extract<CaseResult, { state: 'completed' }>, 'state' | 'compileMs' | 'mode' | 'latency' | 'samples' | 'throughput' | 'memory' | 'correctness' | 'engine'>;
+type Common = Omit<
+  Extract<CaseResult, { state: 'completed' }>,
+  'state' | 'compileMs' | 'mode' | 'latency' | 'samples' | 'throughput' | 'memory' | 'correctness' | 'engine' | 'interleaving'
+>;
+
+/** A compiled model with its batch bound, and how to let go of both. */
+interface Session {
+  readonly run: PreparedRun;
+  close(): Promise<void>;
+}
+
+async function openSession(adapter: CompilerAdapter, model: CaseModel, data: Float32Array, batch: number): Promise<Session> {
+  const compiled = await adapter.compile(model);
+  let run: PreparedRun;
+  try {
+    run = await compiled.prepare(data, batch);
+  } catch (error) {
+    await compiled.dispose();
+    throw error;
+  }
+  return {
+    run,
+    close: async () => {
+      try {
+        await run.release();
+      } finally {
+        await compiled.dispose();
+      }
+    },
+  };
+}
 
 async function measureAvailable(
   input: MeasureCaseInput,
@@ -144,19 +184,25 @@ async function measureAvailable(
   const { model, adapter, batch } = input;
   const options: MeasureOptions = { ...DEFAULT_MEASURE_OPTIONS, ...input.measure };
   const data = deterministicInput(batch * model.sampleShape.reduce((a, b) => a * b, 1));
-
-  enter('compile');
-  const compileStart = performance.now();
-  const compiled = await inPhase('compile', () => adapter.compile(model));
-  const compileMs = performance.now() - compileStart;
-  let prepared: PreparedRun | undefined;
+  const open: Session[] = [];
   try {
-    enter('run');
-    prepared = await inPhase('run', () => compiled.prepare(data, batch));
-    const run = prepared;
+    enter('compile');
+    const compileStart = performance.now();
+    const compiled = await inPhase('compile', () => adapter.compile(model));
+    const compileMs = performance.now() - compileStart;
+    let prepared: PreparedRun;
+    try {
+      enter('run');
+      prepared = await inPhase('run', () => compiled.prepare(data, batch));
+    } catch (error) {
+      await compiled.dispose();
+      throw error;
+    }
+    const first: Session = { run: prepared, close: async () => { try { await prepared.release(); } finally { await compiled.dispose(); } } };
+    open.push(first);
 
     enter('output');
-    const output = await inPhase('run', () => run.output());
+    const output = await inPhase('run', () => first.run.output());
     const bad = firstNonFinite(output);
     if (bad !== null) throw new PhaseError('output', `output[${bad.index}] is ${bad.value}: the model produced NaN or Inf`);
 
@@ -171,52 +217,143 @@ async function measureAvailable(
     }
 
     enter('run');
+    const paired = await openPaired(input, data);
+    if (paired.session !== null) open.push(paired.session);
     const sessions = Math.max(1, Math.floor(input.sessions ?? 1));
     const share = sessionShare(options, sessions);
-    let measurement = await inPhase('run', () => input.engine.measure(() => run.run(), share));
-    const samples = [...measurement.samples];
-    let timeMs = measurement.timeMs;
-    let warmupIterations = measurement.warmupIterations;
-    for (let session = 1; session < sessions; session++) {
-      const again = await inPhase('compile', () => adapter.compile(model));
-      try {
-        const prepared = await inPhase('run', () => again.prepare(data, batch));
-        try {
-          measurement = await inPhase('run', () => input.engine.measure(() => prepared.run(), share));
-        } finally {
-          await prepared.release();
-        }
-      } finally {
-        await again.dispose();
+    const anchor = createAnchor();
+    const armCount = paired.session === null ? 2 : 3;
+    const anchorArm = armCount - 1;
+    const samples: number[][] = Array.from({ length: armCount }, () => []);
+    let callsPerRound: readonly number[] | undefined;
+    let untimedFirst: readonly boolean[] | undefined;
+    let rounds = 0;
+    const disturbedRounds: number[] = [];
+    const sessionRounds: number[] = [];
+    let quietAnchorMs: number | null = null;
+    let timeMs = 0;
+    let warmupIterations = 0;
+    let stoppedBy: StopReason = 'min-time';
+    for (let session = 0; session < sessions; session++) {
+      const self = session === 0 ? first : await inPhase('compile', () => openSession(adapter, model, data, batch));
+      if (session > 0) open.push(self);
+      let reference: Session | null = paired.session;
+      if (session > 0 && reference !== null && paired.adapter !== null) {
+        const again = paired.adapter;
+        reference = await inPhase('compile', () => openSession(again, model, data, batch));
+        open.push(reference);
       }
-      samples.push(...measurement.samples);
-      timeMs += measurement.timeMs;
-      warmupIterations += measurement.warmupIterations;
+      const arms = [
+        () => self.run.run(),
+        ...(reference === null ? [] : [() => (reference as Session).run.run()]),
+        anchor,
+      ];
+      const m = await inPhase('run', () =>
+        measureInterleaved(arms, input.engine, {
+          ...share,
+          judgedArm: 1,
+          ...(callsPerRound === undefined ? {} : { callsPerRound }),
+          ...(untimedFirst === undefined ? {} : { untimedFirst }),
+          disturbance: {
+            arm: anchorArm,
+            watch: ANCHOR_WATCH,
+            tolerance: DISTURBANCE_TOLERANCE,
+            // A slow spell lasts seconds: wait it out for a while before settling for what it leaves.
+            disturbedCapMs: Math.max(4 * share.maxTimeMs, 2000),
+          },
+        }).catch((error: unknown) => {
+          // The reference's own failures while it runs alongside are named as its, not the compiler's.
+          if (error instanceof ArmError && error.arm === 1 && paired.adapter !== null) {
+            throw new Error(`reference ${paired.adapter.id}, measured alongside: ${error.message}`);
+          }
+          throw error instanceof ArmError ? error.cause : error;
+        }),
+      );
+      callsPerRound = m.callsPerRound;
+      untimedFirst = m.untimedFirst;
+      m.samples.forEach((armSamples, arm) => (samples[arm] as number[]).push(...armSamples));
+      disturbedRounds.push(...m.disturbedRounds.map((r) => r + rounds));
+      quietAnchorMs = m.quietAnchorMs;
+      rounds += m.rounds;
+      sessionRounds.push(m.rounds);
+      timeMs += m.timeMs;
+      warmupIterations += m.warmupIterations;
+      stoppedBy = m.stoppedBy;
+      // Later sessions are closed as soon as they are measured; the first stays open to the end.
+      if (session > 0) {
+        await self.close();
+        open.splice(open.indexOf(self), 1);
+        if (reference !== null && reference !== paired.session) {
+          await reference.close();
+          open.splice(open.indexOf(reference), 1);
+        }
+      }
     }
-    const latency = summarizeLatency(samples);
+    const calls = callsPerRound as readonly number[];
+    // Disturbed rounds are set aside; if every round was disturbed, none can be, and the case says so.
+    const throughout = disturbedRounds.length === rounds;
+    const excludedRounds = throughout ? [] : disturbedRounds;
+    const selfSamples = samples[0] as number[];
+    if (selfSamples.length === 0) throw new PhaseError('run', 'no whole round of measurements was completed');
+    // The summary is of the quiet rounds, as every statistic derived from the case is.
+    const latency = summarizeLatency(quietSamples(selfSamples, calls[0] as number, excludedRounds));
     const deviceBytes = adapter.deviceMemoryBytes ? await adapter.deviceMemoryBytes() : null;
     return {
       ...common,
       state: 'completed',
       compileMs,
-      mode: run.mode,
+      mode: first.run.mode,
       latency,
-      samples,
+      samples: selfSamples,
       throughput: latency.median > 0 ? (batch * 1000) / latency.median : 0,
       memory: { rssPeakBytes: process.resourceUsage().maxRSS * 1024, deviceBytes },
       correctness,
-      engine: {
-        name: input.engine.name,
-        version: input.engine.version,
-        stoppedBy: measurement.stoppedBy,
-        warmupIterations,
-        timeMs,
-        interleavedWith: null,
+      engine: { name: input.engine.name, version: input.engine.version, stoppedBy, warmupIterations, timeMs },
+      interleaving: {
+        rounds,
+        sessionRounds,
+        callsPerRound: calls[0] as number,
+        reference:
+          paired.adapter === null || paired.session === null
+            ? null
+            : { compilerId: paired.adapter.id, versions: paired.versions, callsPerRound: calls[1] as number, samples: samples[1] as number[] },
+        referenceNote: paired.note,
+        anchor: { id: ANCHOR_ID, version: ANCHOR_VERSION, callsPerRound: calls[anchorArm] as number, samples: samples[anchorArm] as number[] },
+        disturbance:
+          quietAnchorMs === null ? null : { quietAnchorMs, tolerance: DISTURBANCE_TOLERANCE, excludedRounds, throughout },
       },
     };
   } finally {
-    await prepared?.release();
-    await compiled.dispose();
+    for (const session of open.reverse()) await session.close();
+  }
+}
+
+interface Paired {
+  readonly adapter: CompilerAdapter | null;
+  readonly session: Session | null;
+  readonly versions: Record<string, string>;
+  /** Why the compiler's reference is not measured alongside, when it has one. */
+  readonly note: string | null;
+}
+
+/**
+ * The reference to measure alongside, compiled and bound. A reference that is unavailable or fails
+ * here does not fail the compiler's case: the case is then measured against the anchor only, and the
+ * note says why (the reference's own case reports its failure).
+ */
+async function openPaired(input: MeasureCaseInput, data: Float32Array): Promise<Paired> {
+  const reference = input.pairedReference ?? null;
+  if (reference === null) return { adapter: null, session: null, versions: {}, note: null };
+  const availability = await reference.availability();
+  if (!availability.available) {
+    return { adapter: null, session: null, versions: {}, note: `reference ${reference.id} unavailable: ${availability.reason}` };
+  }
+  try {
+    const versions = { ...(await reference.versions()) };
+    const session = await openSession(reference, input.model, data, input.batch);
+    return { adapter: reference, session, versions, note: null };
+  } catch (error) {
+    return { adapter: null, session: null, versions: {}, note: `reference ${reference.id} could not be measured alongside: ${messageOf(error)}` };
   }
 }
 

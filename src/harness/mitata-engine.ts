@@ -6,19 +6,21 @@
  * {@link stopDecision} between rounds.
  */
 import { measure } from 'mitata';
-import type { Measurement, MeasureOptions, MeasuringEngine, StopReason, TimedFunction } from './engine.ts';
+import type { Measurement, MeasureOptions, MeasuringEngine, StopReason, StopRule, TimedFunction } from './engine.ts';
 import { packageVersion } from './package-version.ts';
 import { stopDecision } from './stopping.ts';
 
 const MITATA_VERSION = packageVersion('mitata') ?? 'unknown';
 /** Length of one adaptive round, ms: short enough to stop close to the target, long enough to amortise. */
 const ROUND_MS = 100;
+/** Length of a round under a caller's stop rule, which must be asked often enough to stop near its point. */
+const RULE_ROUND_MS = 20;
 
 export class MitataEngine implements MeasuringEngine {
   readonly name = 'mitata' as const;
   readonly version = MITATA_VERSION;
 
-  async measure(fn: TimedFunction, options: MeasureOptions): Promise<Measurement> {
+  async measure(fn: TimedFunction, options: MeasureOptions, stop?: StopRule): Promise<Measurement> {
     let warmupIterations = 0;
     const warmupStart = performance.now();
     while (warmupIterations < options.warmupIterations || performance.now() - warmupStart < options.warmupTimeMs) {
@@ -62,7 +64,16 @@ export class MitataEngine implements MeasuringEngine {
 
     const samplingStart = performance.now();
     let stoppedBy: StopReason;
-    if (options.targetRelativeCi === null) {
+    if (stop !== undefined) {
+      for (;;) {
+        await round(1, RULE_ROUND_MS, Number.MAX_SAFE_INTEGER);
+        const decision = stop(performance.now() - samplingStart);
+        if (decision !== null) {
+          stoppedBy = decision;
+          break;
+        }
+      }
+    } else if (options.targetRelativeCi === null) {
       await round(options.minSamples, options.minTimeMs, options.maxSamples);
       stoppedBy = samples.length >= options.maxSamples ? 'iterations' : 'min-time';
     } else {

@@ -5,7 +5,7 @@
  * {@link stopDecision} says so.
  */
 import { Bench } from 'tinybench';
-import type { Measurement, MeasureOptions, MeasuringEngine, StopReason, TimedFunction } from './engine.ts';
+import type { Measurement, MeasureOptions, MeasuringEngine, StopReason, StopRule, TimedFunction } from './engine.ts';
 import { packageVersion } from './package-version.ts';
 import { stopDecision } from './stopping.ts';
 
@@ -18,7 +18,7 @@ export class TinybenchEngine implements MeasuringEngine {
   readonly name = 'tinybench' as const;
   readonly version = TINYBENCH_VERSION;
 
-  async measure(fn: TimedFunction, options: MeasureOptions): Promise<Measurement> {
+  async measure(fn: TimedFunction, options: MeasureOptions, stop?: StopRule): Promise<Measurement> {
     const samples: number[] = [];
     let phase: 'warmup' | 'run' = 'warmup';
     let warmupIterations = 0;
@@ -28,9 +28,9 @@ export class TinybenchEngine implements MeasuringEngine {
     const adaptive = options.targetRelativeCi !== null;
 
     const bench = new Bench({
-      // Adaptive runs go on to the cap unless the rule aborts them.
-      time: adaptive ? options.maxTimeMs : options.minTimeMs,
-      iterations: options.minSamples,
+      // Adaptive runs go on to the cap unless the rule aborts them; a caller's rule is the only limit.
+      time: stop !== undefined ? Number.MAX_SAFE_INTEGER : adaptive ? options.maxTimeMs : options.minTimeMs,
+      iterations: stop === undefined ? options.minSamples : 1,
       warmup: options.warmupTimeMs > 0 || options.warmupIterations > 0,
       warmupTime: options.warmupTimeMs,
       warmupIterations: options.warmupIterations,
@@ -55,6 +55,14 @@ export class TinybenchEngine implements MeasuringEngine {
         },
         afterEach() {
           if (phase !== 'run') return;
+          if (stop !== undefined) {
+            const decision = stop(performance.now() - samplingStart);
+            if (decision !== null) {
+              stoppedBy = decision;
+              controller.abort();
+            }
+            return;
+          }
           if (samples.length >= options.maxSamples) {
             stoppedBy = 'iterations';
             controller.abort();
@@ -78,7 +86,7 @@ export class TinybenchEngine implements MeasuringEngine {
     return {
       samples,
       warmupIterations,
-      stoppedBy: stoppedBy ?? (adaptive ? 'time-cap' : 'min-time'),
+      stoppedBy: stoppedBy ?? (adaptive || stop !== undefined ? 'time-cap' : 'min-time'),
       timeMs,
     };
   }

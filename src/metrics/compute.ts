@@ -7,7 +7,8 @@ import type { CaseResult, CompletedCase, RunResult } from '../results/schema.ts'
 import { checkBootstrapSettings, DEFAULT_BOOTSTRAP, type BootstrapSettings } from '../stats/bootstrap.ts';
 import { breakEvenInferences } from './compile-cost.ts';
 import { depthFit, depthGain, depthSpeedup, perBlockSpeedup } from './depth.ts';
-import { estimate, SampleBank } from './estimate.ts';
+import { banksOf, type Banks } from './banks.ts';
+import { estimate, type Computed } from './estimate.ts';
 import { frictionBeta, kneeBatch, marginalBetas } from './friction.ts';
 import { DEFAULT_REFERENCE, referenceFor, type ReferenceSpec } from './reference.ts';
 import { archetypeOrderings, findReversals } from './reversals.ts';
@@ -26,81 +27,78 @@ import type {
 const completedOf = (cases: readonly CaseResult[]): CompletedCase[] =>
   cases.filter((c): c is CompletedCase => c.state === 'completed');
 
-/** Sample bank over a run's completed cases (domain `run`). */
-export function runSampleBank(run: RunResult, settings: BootstrapSettings, domain = 'run'): SampleBank {
-  return new SampleBank(new Map(completedOf(run.cases).map((c) => [c.key, c.samples])), settings, domain);
-}
-
 interface Context {
-  readonly bank: SampleBank;
+  readonly banks: Banks;
   readonly settings: BootstrapSettings;
   readonly reference: ReferenceSpec;
   /** Canonical identity → completed case. */
   readonly completed: ReadonlyMap<string, CompletedCase>;
-  readonly compilerIds: ReadonlySet<string>;
   readonly notes: Set<string>;
 }
 
-/** The reference id for a case, or a note explaining why there is no comparison. */
-function referenceOf(ctx: Context, c: CaseResult): { id: string } | { note: string } | null {
-  const refId = referenceFor(c.compiler, ctx.reference);
-  if (refId === null)
-    return { note: `no reference configured for family ${c.compiler.family} on ${c.compiler.hardware}` };
-  if (refId === c.compiler.id) return null;
-  if (!ctx.compilerIds.has(refId)) {
-    ctx.notes.add(`reference compiler ${refId} (for ${c.compiler.id}) has no completed case in this run; comparisons skipped`);
-    return { note: `reference compiler ${refId} not measured in this run` };
+/**
+ * The reference the compiler's cases were measured alongside, or why there is none to compare with.
+ * The pairing recorded in the cases decides; the reference spec only explains its absence.
+ */
+function pairingOf(ctx: Context, points: readonly CompletedCase[], first: CaseResult): { id: string; paired: CompletedCase[] } | { note: string } {
+  const configured = referenceFor(first.compiler, ctx.reference);
+  if (configured === first.compiler.id) return { note: 'this compiler is the reference' };
+  const paired = points.filter((p) => p.interleaving.reference !== null);
+  const id = paired[0]?.interleaving.reference?.compilerId;
+  if (id === undefined) {
+    if (configured === null) return { note: `no reference configured for family ${first.compiler.family} on ${first.compiler.hardware}` };
+    const why = points.map((p) => p.interleaving.referenceNote).find((n) => n !== null);
+    const note = `not measured alongside its reference ${configured}${why === undefined ? '' : ` (${why})`}`;
+    ctx.notes.add(`${first.compiler.id}: ${note}; comparisons skipped`);
+    return { note };
   }
-  return { id: refId };
+  if (configured !== null && configured !== id) {
+    ctx.notes.add(`${first.compiler.id} was measured alongside ${id}, but the reference spec names ${configured}; comparisons are with ${id}`);
+  }
+  return { id, paired: paired.filter((p) => p.interleaving.reference?.compilerId === id) };
 }
+
+/** 1 / ρ: the reference's latency over the compiler's. */
+const inverse = (ratio: number): Computed => (ratio > 0 ? 1 / ratio : { reason: 'the latency ratio to the reference is 0' });
 
 function frictionSeries(ctx: Context, group: readonly CaseResult[]): FrictionSeries {
   const first = group[0] as CaseResult;
   const points = completedOf(group).sort((a, b) => a.batch - b.batch);
   const batches = points.map((p) => p.batch);
-  const medians = points.map((p) => ctx.bank.median(p.key));
   const keys = points.map((p) => p.key);
-  const beta = estimate('friction-beta', [{ bank: ctx.bank, keys }], ([m]) => frictionBeta(batches, m as number[]), ctx.settings);
-  const marginal = marginalBetas(batches, medians);
-  const ref = referenceOf(ctx, first);
+  const { anchored, relative } = ctx.banks;
+  // β from latencies in anchor units: the anchor does not depend on the batch, and it takes the
+  // machine's drift between the cases of the sweep out of the slope.
+  const beta = estimate('friction-beta', [{ bank: anchored, keys }], ([m]) => frictionBeta(batches, m as number[]), ctx.settings);
+  const marginal = marginalBetas(batches, keys.map((k) => anchored.median(k)));
+  const pairing = pairingOf(ctx, points, first);
   let comparison: FrictionComparison | null = null;
   let comparisonNote: string | undefined;
-  if (ref !== null && 'note' in ref) comparisonNote = ref.note;
-  else if (ref === null) comparisonNote = 'this compiler is the reference';
+  if ('note' in pairing) comparisonNote = pairing.note;
   else {
-    const pairs = points
-      .map((p) => ({ c: p, r: ctx.completed.get(identity(p, ref.id)) }))
-      .filter((x): x is { c: CompletedCase; r: CompletedCase } => x.r !== undefined);
-    const refBatches = [...ctx.completed.values()]
-      .filter((r) => r.compiler.id === ref.id && r.suite === first.suite && r.model.id === first.model.id && r.depth === first.depth)
-      .map((r) => r.batch);
-    const common = pairs.map((x) => x.c.batch);
-    const unmatched = [...new Set([...batches, ...refBatches])].filter((b) => !common.includes(b)).sort((a, b) => a - b);
+    const common = pairing.paired.map((p) => p.batch);
+    const pairedKeys = pairing.paired.map((p) => p.key);
+    // β_R − β_C is minus the slope of ln ρ, ρ = lat_C / lat_R measured in the same rounds.
     const mitigation = estimate(
       'friction-mitigation',
-      [
-        { bank: ctx.bank, keys: pairs.map((x) => x.r.key) },
-        { bank: ctx.bank, keys: pairs.map((x) => x.c.key) },
-      ],
-      ([mr, mc]) => {
-        const br = frictionBeta(common, mr as number[]);
-        const bc = frictionBeta(common, mc as number[]);
-        if (typeof br !== 'number') return { reason: `${br.reason} under both compilers` };
-        if (typeof bc !== 'number') return { reason: `${bc.reason} under both compilers` };
-        return br - bc;
+      [{ bank: relative, keys: pairedKeys }],
+      ([m]) => {
+        const slope = frictionBeta(common, m as number[]);
+        return typeof slope === 'number' ? -slope : slope;
       },
       ctx.settings,
     );
-    const speedups = pairs.map(({ c, r }) => ({
-      batch: c.batch,
-      speedup: estimate(
-        'batch-speedup',
-        [{ bank: ctx.bank, keys: [r.key, c.key] }],
-        ([m]) => depthSpeedup((m as number[])[0] as number, (m as number[])[1] as number),
-        ctx.settings,
-      ),
+    const speedups = pairing.paired.map((p) => ({
+      batch: p.batch,
+      speedup: estimate('batch-speedup', [{ bank: relative, keys: [p.key] }], ([m]) => inverse((m as number[])[0] as number), ctx.settings),
     }));
-    comparison = { referenceId: ref.id, batches: common, unmatchedBatches: unmatched, mitigation, speedups };
+    comparison = {
+      referenceId: pairing.id,
+      batches: common,
+      unmatchedBatches: batches.filter((b) => !common.includes(b)),
+      mitigation,
+      speedups,
+    };
   }
   return {
     series: frictionSeriesKey({ suite: first.suite, modelId: first.model.id, compilerId: first.compiler.id, depth: first.depth }),
@@ -109,7 +107,7 @@ function frictionSeries(ctx: Context, group: readonly CaseResult[]): FrictionSer
     compilerId: first.compiler.id,
     hardware: first.compiler.hardware,
     depth: first.depth,
-    points: points.map((p, i) => ({ batch: p.batch, key: p.key, medianMs: medians[i] as number })),
+    points: points.map((p) => ({ batch: p.batch, key: p.key, medianMs: ctx.banks.ms.median(p.key) })),
     missing: missingPoints(group),
     beta,
     marginal,
@@ -124,48 +122,39 @@ function depthSeries(ctx: Context, group: readonly CaseResult[]): DepthSeries {
   const points = completedOf(group).sort((a, b) => (a.depth as number) - (b.depth as number));
   const depths = points.map((p) => p.depth as number);
   const keys = points.map((p) => p.key);
-  const part = [{ bank: ctx.bank, keys }];
+  const { ms, relative, referenceMs } = ctx.banks;
+  const part = [{ bank: ms, keys }];
   const fitPart = (which: 'alpha' | 'perBlock') => (m: readonly (readonly number[])[]) => {
     const fit = depthFit(depths, m[0] as number[]);
     return 'reason' in fit ? fit : fit[which];
   };
   const alpha = estimate('depth-alpha', part, fitPart('alpha'), ctx.settings);
   const perBlock = estimate('depth-per-block', part, fitPart('perBlock'), ctx.settings);
-  const ref = referenceOf(ctx, first);
+  const pairing = pairingOf(ctx, points, first);
   let comparison: DepthComparison | null = null;
   let comparisonNote: string | undefined;
-  if (ref !== null && 'note' in ref) comparisonNote = ref.note;
-  else if (ref === null) comparisonNote = 'this compiler is the reference';
+  if ('note' in pairing) comparisonNote = pairing.note;
   else {
-    const pairs = points
-      .map((p) => ({ c: p, r: ctx.completed.get(identity(p, ref.id)) }))
-      .filter((x): x is { c: CompletedCase; r: CompletedCase } => x.r !== undefined);
-    const common = pairs.map((x) => x.c.depth as number);
-    const refDepths = [...ctx.completed.values()]
-      .filter((r) => r.compiler.id === ref.id && r.suite === first.suite && r.model.id === first.model.id && r.batch === first.batch && r.depth !== null)
-      .map((r) => r.depth as number);
-    const unmatched = [...new Set([...depths, ...refDepths])].filter((d) => !common.includes(d)).sort((a, b) => a - b);
-    const parts = [
-      { bank: ctx.bank, keys: pairs.map((x) => x.r.key) },
-      { bank: ctx.bank, keys: pairs.map((x) => x.c.key) },
-    ];
+    const common = pairing.paired.map((p) => p.depth as number);
+    const pairedKeys = pairing.paired.map((p) => p.key);
+    const ones = common.map(() => 1);
     comparison = {
-      referenceId: ref.id,
+      referenceId: pairing.id,
       depths: common,
-      unmatchedDepths: unmatched,
-      speedups: pairs.map(({ c, r }) => ({
-        depth: c.depth as number,
-        speedup: estimate(
-          'depth-speedup',
-          [{ bank: ctx.bank, keys: [r.key, c.key] }],
-          ([m]) => depthSpeedup((m as number[])[0] as number, (m as number[])[1] as number),
-          ctx.settings,
-        ),
+      unmatchedDepths: depths.filter((d) => !common.includes(d)),
+      speedups: pairing.paired.map((p) => ({
+        depth: p.depth as number,
+        speedup: estimate('depth-speedup', [{ bank: relative, keys: [p.key] }], ([m]) => inverse((m as number[])[0] as number), ctx.settings),
       })),
-      depthGain: estimate('depth-gain', parts, ([mr, mc]) => depthGain(common, mr as number[], mc as number[]), ctx.settings),
+      // S(d) = 1/ρ(d): the gain is ρ(d_min)/ρ(d_max), from ratios measured in the same rounds.
+      depthGain: estimate('depth-gain', [{ bank: relative, keys: pairedKeys }], ([m]) => depthGain(common, ones, m as number[]), ctx.settings),
+      // Per-block costs of both, fitted to the samples each took in the same rounds.
       perBlockSpeedup: estimate(
         'per-block-speedup',
-        parts,
+        [
+          { bank: referenceMs, keys: pairedKeys },
+          { bank: ms, keys: pairedKeys },
+        ],
         ([mr, mc]) => perBlockSpeedup(common, mr as number[], mc as number[]),
         ctx.settings,
       ),
@@ -178,7 +167,7 @@ function depthSeries(ctx: Context, group: readonly CaseResult[]): DepthSeries {
     compilerId: first.compiler.id,
     hardware: first.compiler.hardware,
     batch: first.batch,
-    points: points.map((p) => ({ depth: p.depth as number, key: p.key, medianMs: ctx.bank.median(p.key) })),
+    points: points.map((p) => ({ depth: p.depth as number, key: p.key, medianMs: ms.median(p.key) })),
     missing: missingPoints(group),
     alpha,
     perBlock,
@@ -187,29 +176,35 @@ function depthSeries(ctx: Context, group: readonly CaseResult[]): DepthSeries {
   };
 }
 
+/**
+ * Compile break-even of every case measured alongside its reference whose reference case is in the
+ * run (for the reference's own compile time); the saving per inference is taken in the same rounds.
+ */
 function compileCosts(ctx: Context, cases: readonly CompletedCase[]): CompileCost[] {
+  const { ms, referenceMs } = ctx.banks;
   const out: CompileCost[] = [];
   for (const c of cases) {
-    const ref = referenceOf(ctx, c);
-    if (ref === null || 'note' in ref) continue;
-    const r = ctx.completed.get(identity(c, ref.id));
+    const pair = c.interleaving.reference;
+    if (pair === null || pair.compilerId === c.compiler.id) continue;
+    const r = ctx.completed.get(identity(c, pair.compilerId));
     if (r === undefined) continue;
-    const lr = ctx.bank.median(r.key);
-    const lc = ctx.bank.median(c.key);
     out.push({
       key: c.key,
       referenceKey: r.key,
       compilerId: c.compiler.id,
-      referenceId: ref.id,
+      referenceId: pair.compilerId,
       batch: c.batch,
       depth: c.depth,
       compileMs: c.compileMs,
       referenceCompileMs: r.compileMs,
-      savingMs: lr - lc,
+      savingMs: referenceMs.median(c.key) - ms.median(c.key),
       breakEven: estimate(
         'break-even-inferences',
-        [{ bank: ctx.bank, keys: [r.key, c.key] }],
-        ([m]) => breakEvenInferences(c.compileMs, (m as number[])[0] as number, (m as number[])[1] as number),
+        [
+          { bank: referenceMs, keys: [c.key] },
+          { bank: ms, keys: [c.key] },
+        ],
+        ([mr, mc]) => breakEvenInferences(c.compileMs, (mr as number[])[0] as number, (mc as number[])[0] as number),
         ctx.settings,
       ),
     });
@@ -228,11 +223,10 @@ export function computeMetrics(run: RunResult, options: MetricsOptions = {}): Me
   const { reference, bootstrap: settings } = resolveMetricsOptions(options);
   const completed = completedOf(run.cases);
   const ctx: Context = {
-    bank: runSampleBank(run, settings),
+    banks: banksOf(run.cases, settings, 'run'),
     settings,
     reference,
     completed: new Map(completed.map((c) => [identity(c), c])),
-    compilerIds: new Set(completed.map((c) => c.compiler.id)),
     notes: new Set(),
   };
   const friction = [
@@ -244,7 +238,8 @@ export function computeMetrics(run: RunResult, options: MetricsOptions = {}): Me
       (c) => depthSeriesKey({ suite: c.suite, modelId: c.model.id, compilerId: c.compiler.id, batch: c.batch }),
     ).values(),
   ].map((g) => depthSeries(ctx, g));
-  const orderings = archetypeOrderings(completed, ctx.bank, settings);
+  // Orderings compare cases measured at different times: in anchor units, drift is taken out.
+  const orderings = archetypeOrderings(completed, ctx.banks.anchored, settings);
   const compilers = new Map(run.cases.map((c) => [c.compiler.id, c.compiler]));
   return {
     hardwareId: run.hardware.id,

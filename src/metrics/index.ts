@@ -1,4 +1,5 @@
-export { computeMetrics, resolveMetricsOptions, runSampleBank } from './compute.ts';
+export { computeMetrics, resolveMetricsOptions } from './compute.ts';
+export { banksOf, type Banks } from './banks.ts';
 export { METRICS, METRIC_IDS, isMetricId, metricDefinition, type MetricId, type MetricDefinition, type Direction, type ThresholdKind } from './registry.ts';
 export { DEFAULT_REFERENCE, ReferenceSpecSchema, referenceFor, referencesFromSettings, type ReferenceSpec } from './reference.ts';
 export { SampleBank, estimate, sideOf, unavailable, type Computed, type Part } from './estimate.ts';

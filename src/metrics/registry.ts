@@ -38,6 +38,22 @@ export const METRICS = define({
     thresholdKind: 'relative',
     description: 'Median wall time of one inference of the whole batch.',
   },
+  'relative-latency': {
+    label: 'Latency relative to the reference',
+    unit: '×',
+    direction: 'lower-is-better',
+    thresholdKind: 'relative',
+    description:
+      'Median over rounds of lat_C / lat_R, the reference R measured alongside in the same rounds; what the gate compares for a compiler with a reference. Drift of the machine cancels.',
+  },
+  'anchored-latency': {
+    label: 'Latency in anchor units',
+    unit: '×',
+    direction: 'lower-is-better',
+    thresholdKind: 'relative',
+    description:
+      'Median over rounds of lat / lat_anchor, the harness’s fixed workload measured alongside; what the gate compares for a reference compiler (and any compiler measured without one).',
+  },
   'per-sample-latency': {
     label: 'Per-sample latency',
     unit: 'ms/sample',

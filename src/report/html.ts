@@ -272,23 +272,27 @@ function problemsSection(verdict: Verdict | null, prefix: string): string {
       table(
         [
           { html: 'case' },
-          { html: 'baseline ms', align: 'r' },
-          { html: 'run ms', align: 'r' },
-          { html: 'ratio', align: 'r' },
+          { html: 'measured against' },
+          { html: 'baseline lat/partner', align: 'r' },
+          { html: 'run lat/partner', align: 'r' },
+          { html: 'change', align: 'r' },
           { html: `${esc(String(verdict.settings.confidence * 100))}% CI`, align: 'r' },
           { html: 'threshold', align: 'r' },
           { html: 'Mann–Whitney p', align: 'r' },
+          { html: 'median (not judged)', align: 'r' },
         ],
         regressions.map((c) => {
           const e = c.evidence;
           return [
             code(c.key),
-            esc(formatMs(e.baselineMedianMs)),
-            esc(formatMs(e.runMedianMs)),
+            e.metric === 'relative-latency' ? code(e.partnerId) : 'anchor',
+            esc(e.baselineMedianRatio.toPrecision(4)),
+            esc(e.runMedianRatio.toPrecision(4)),
             esc(formatRatio(e.ratio)),
             e.ci === null ? '—' : esc(`${e.ci[0].toFixed(3)}–${e.ci[1].toFixed(3)}`),
             esc(`${(e.threshold * 100).toFixed(0)}%`),
             esc(e.mannWhitneyP.toExponential(1)),
+            esc(`${formatMs(e.baselineMedianMs)} → ${formatMs(e.runMedianMs)}`),
           ];
         }),
         regressions.map(() => 'regression'),

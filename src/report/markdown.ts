@@ -100,16 +100,21 @@ function problemsSection(verdict: Verdict | null): string {
       const e = c.evidence!;
       return [
         `\`${c.key}\``,
-        formatMs(e.baselineMedianMs),
-        formatMs(e.runMedianMs),
+        e.metric === 'relative-latency' ? `\`${e.partnerId}\`` : 'anchor',
+        e.baselineMedianRatio.toPrecision(4),
+        e.runMedianRatio.toPrecision(4),
         formatRatio(e.ratio),
         e.ci === null ? '—' : `${e.ci[0].toFixed(3)}–${e.ci[1].toFixed(3)}`,
         `${(e.threshold * 100).toFixed(0)}%`,
         e.mannWhitneyP.toExponential(1),
+        `${formatMs(e.baselineMedianMs)} → ${formatMs(e.runMedianMs)}`,
       ];
     });
     parts.push(
-      table([['case', 'baseline ms', 'run ms', 'ratio', `${verdict.settings.confidence * 100}% CI`, 'threshold', 'Mann–Whitney p'], ...rows], ['l', 'r', 'r', 'r', 'r', 'r', 'r']),
+      table(
+        [['case', 'measured against', 'baseline lat/partner', 'run lat/partner', 'change', `${verdict.settings.confidence * 100}% CI`, 'threshold', 'Mann–Whitney p', 'median (not judged)'], ...rows],
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+      ),
     );
   }
   return parts.join('\n\n');

@@ -1,9 +1,11 @@
 /**
  * Baselines: what a complete run looked like on one machine, committed as `baselines/<hardware-id>.json`
  * and compared against by the gate. A baseline keeps, per case, the identity (model hash, runtime
- * versions) that decides whether a comparison is valid, summary statistics, and a compact sample set
- * (evenly spaced order statistics) so the gate can bootstrap against it; plus the derived metrics
- * (friction β, depth gain, archetype orderings, reversals) that the gate checks at series level.
+ * versions, and those of the partner it was measured alongside) that decides whether a comparison is
+ * valid, summary statistics of its latency, and the quantity the gate compares — the per-round ratio to
+ * that partner — as a compact sample set (evenly spaced order statistics) the gate can bootstrap
+ * against; plus the derived metrics (friction β, depth gain, archetype orderings, reversals) that the
+ * gate checks at series level.
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
@@ -13,10 +15,14 @@ import { medianCi } from '../stats/median-ci.ts';
 import { mad, median, quantileSorted, sortedCopy } from '../stats/quantile.ts';
 import { writeJsonAtomic } from './atomic.ts';
 import { formatZodIssues, parseVersionedJson } from './validation.ts';
+import { disturbedThroughout, judgedPartner, quietSelfSamples } from './ratios.ts';
 import { SUITES, type CaseResult, type RunResult } from './schema.ts';
 
-/** Bumped on any incompatible change to the baseline format. */
-export const BASELINE_SCHEMA_VERSION = 1 as const;
+/**
+ * Bumped on any incompatible change to the baseline format.
+ * 2: the compact sample set is of the per-round ratio to the partner measured alongside (`judged`).
+ */
+export const BASELINE_SCHEMA_VERSION = 2 as const;
 
 /** Default size of the compact sample set kept per case. */
 export const BASELINE_MAX_SAMPLES = 64;
@@ -35,6 +41,25 @@ export class BaselineError extends Error {
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 const nonNegative = finite.refine((v) => v >= 0, { message: 'must be >= 0' });
 const interval = z.tuple([finite, finite]);
+
+export const JudgedSchema = z.strictObject({
+  /** `reference`: the compiler's reference compiler; `anchor`: the harness's fixed workload. */
+  against: z.enum(['reference', 'anchor']),
+  partnerId: z.string().min(1),
+  /** The partner's versions (runtime packages, or the anchor's); any difference makes the case stale. */
+  partnerVersions: z.record(z.string(), z.string()),
+  /** Rounds the ratio was measured over (the full run, not the compact set). */
+  rounds: z.number().int().positive(),
+  /** Median per-round ratio, case / partner. */
+  median: nonNegative,
+  /** Order-statistic CI of that median at the baseline's `confidence`. */
+  medianCi: interval,
+  /** Compact sample set of the per-round ratios: up to `maxSamples` evenly spaced order statistics, ascending. */
+  samples: z.array(nonNegative).min(1),
+  /** Every round was taken while the machine was disturbed: the gate does not judge against this case. */
+  disturbed: z.boolean(),
+});
+export type Judged = z.infer<typeof JudgedSchema>;
 
 export const BaselineCaseSchema = z
   .strictObject({
@@ -62,16 +87,15 @@ export const BaselineCaseSchema = z
     p75: nonNegative.nullable(),
     /** Raw median absolute deviation. */
     mad: nonNegative.nullable(),
-    /** Compact sample set: up to `maxSamples` evenly spaced order statistics, ascending. */
-    samples: z.array(nonNegative),
     compileMs: nonNegative.nullable(),
+    /** What the gate compares: the per-round ratio to the partner the case was measured alongside. */
+    judged: JudgedSchema.nullable(),
   })
   .superRefine((c, ctx) => {
     if (c.state !== 'completed') return;
-    for (const field of ['median', 'medianCi', 'p25', 'p75', 'mad', 'compileMs'] as const) {
+    for (const field of ['median', 'medianCi', 'p25', 'p75', 'mad', 'compileMs', 'judged'] as const) {
       if (c[field] === null) ctx.addIssue({ code: 'custom', path: [field], message: 'must be set for a completed case' });
     }
-    if (c.samples.length === 0) ctx.addIssue({ code: 'custom', path: ['samples'], message: 'must not be empty for a completed case' });
   });
 export type BaselineCase = z.infer<typeof BaselineCaseSchema>;
 
@@ -235,12 +259,15 @@ function baselineCase(c: CaseResult, confidence: number, maxSamples: number): Ba
       p25: null,
       p75: null,
       mad: null,
-      samples: [],
       compileMs: null,
+      judged: null,
     };
   }
-  const sorted = sortedCopy(c.samples);
+  const sorted = sortedCopy(quietSelfSamples(c));
   const ci = medianCi(sorted, confidence);
+  const partner = judgedPartner(c);
+  const ratios = sortedCopy(partner.ratios);
+  const ratioCi = medianCi(ratios, confidence);
   return {
     ...common,
     state: 'completed',
@@ -251,8 +278,17 @@ function baselineCase(c: CaseResult, confidence: number, maxSamples: number): Ba
     p25: quantileSorted(sorted, 0.25),
     p75: quantileSorted(sorted, 0.75),
     mad: mad(sorted),
-    samples: compactSamples(sorted, maxSamples),
     compileMs: c.compileMs,
+    judged: {
+      against: partner.kind,
+      partnerId: partner.id,
+      partnerVersions: { ...partner.versions },
+      rounds: ratios.length,
+      median: median(ratios),
+      medianCi: [ratioCi.lower, ratioCi.upper],
+      samples: compactSamples(ratios, maxSamples),
+      disturbed: disturbedThroughout(c),
+    },
   };
 }
 
@@ -365,6 +401,8 @@ export interface BaselineChange {
   readonly newMedian: number | null;
   /** newMedian / oldMedian, when both exist and the old one is positive. */
   readonly ratio: number | null;
+  /** The judged ratio (case / partner) before and after, and what it is to; null where a side has none. */
+  readonly judged: { readonly partnerId: string; readonly old: number; readonly new: number } | null;
   readonly stateChange: readonly [BaselineCase['state'], BaselineCase['state']] | null;
   readonly modelHashChanged: boolean;
   /** Runtime packages whose version changed, was added or removed. */
@@ -395,11 +433,15 @@ export function diffBaselines(previous: Baseline, next: Baseline): BaselineDiff 
       oldMedian: o.median,
       newMedian: n.median,
       ratio: o.median !== null && n.median !== null && o.median > 0 ? n.median / o.median : null,
+      judged:
+        o.judged !== null && n.judged !== null && o.judged.partnerId === n.judged.partnerId
+          ? { partnerId: n.judged.partnerId, old: o.judged.median, new: n.judged.median }
+          : null,
       stateChange: o.state === n.state ? null : [o.state, n.state],
       modelHashChanged: o.modelHash !== n.modelHash,
       versionsChanged,
     };
-    if (o.median !== n.median || change.stateChange !== null || change.modelHashChanged || versionsChanged.length > 0) {
+    if (o.median !== n.median || o.judged?.median !== n.judged?.median || change.stateChange !== null || change.modelHashChanged || versionsChanged.length > 0) {
       changed.push(change);
     } else unchanged++;
   }
@@ -414,7 +456,11 @@ export function formatBaselineDiff(diff: BaselineDiff): string[] {
     ...diff.removed.map((k) => `- ${k}`),
     ...diff.changed.map((c) => {
       const parts = [`${ms(c.oldMedian)} -> ${ms(c.newMedian)}`];
-      if (c.ratio !== null) parts[0] += ` (${c.ratio >= 1 ? '+' : ''}${((c.ratio - 1) * 100).toFixed(1)}%)`;
+      const change = (ratio: number) => ` (${ratio >= 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(1)}%)`;
+      if (c.ratio !== null) parts[0] += change(c.ratio);
+      if (c.judged !== null) {
+        parts.push(`lat/${c.judged.partnerId} ${c.judged.old.toPrecision(4)} -> ${c.judged.new.toPrecision(4)}${c.judged.old > 0 ? change(c.judged.new / c.judged.old) : ''}`);
+      }
       if (c.stateChange !== null) parts.push(`state ${c.stateChange[0]} -> ${c.stateChange[1]}`);
       if (c.modelHashChanged) parts.push('model changed');
       if (c.versionsChanged.length > 0) parts.push(`versions changed: ${c.versionsChanged.join(', ')}`);

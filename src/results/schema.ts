@@ -5,8 +5,11 @@
  */
 import { z } from 'zod';
 
-/** Bumped on any incompatible change; readers refuse other versions with a clear message. */
-export const SCHEMA_VERSION = 1 as const;
+/**
+ * Bumped on any incompatible change; readers refuse other versions with a clear message.
+ * 2: every completed case carries its interleaved partners (reference and anchor), see `interleaving`.
+ */
+export const SCHEMA_VERSION = 2 as const;
 
 export const SUITES = ['blocks', 'archetypes', 'models'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -69,11 +72,59 @@ export const EngineInfoSchema = z
     warmupIterations: z.number().int().nonnegative(),
     /** Wall time spent sampling (excluding warm-up), ms. */
     timeMs: nonNegative,
-    /** Whether this case was measured interleaved with another configuration (drift control). */
-    interleavedWith: z.string().nullable(),
   })
   .strict();
 export type EngineInfo = z.infer<typeof EngineInfoSchema>;
+
+const partnerArm = {
+  /** Timed calls of this arm in each round. */
+  callsPerRound: positiveInt,
+  /** Every timed call of this arm, ms, in the order taken: `rounds × callsPerRound` of them. */
+  samples: z.array(nonNegative).min(1),
+};
+
+/**
+ * Drift control: the case was measured in rounds, each round running a block of calls of the compiler,
+ * of its reference compiler (when it has one) and of the anchor, in a rotating order. A machine whose
+ * speed drifts slows all arms of a round alike, so per-round ratios to a partner do not drift. What the
+ * gate compares is derived from these: never stored as truth.
+ */
+export const InterleavingSchema = z
+  .object({
+    /** Whole rounds, over all sessions. */
+    rounds: positiveInt,
+    /** Rounds of each session, in order (the model compiled afresh for each); they sum to `rounds`. */
+    sessionRounds: z.array(positiveInt).min(1),
+    /** Timed calls of the measured compiler in each round (its samples are the case's `samples`). */
+    callsPerRound: positiveInt,
+    /** The reference compiler, measured alongside; null when the compiler is its own reference or it could not be. */
+    reference: z
+      .object({ compilerId: z.string().min(1), versions: z.record(z.string(), z.string()), ...partnerArm })
+      .strict()
+      .nullable(),
+    /** Why the reference was not measured alongside although the compiler has one; null otherwise. */
+    referenceNote: z.string().min(1).nullable(),
+    /** The harness's fixed workload (no runtime involved): a ruler for the machine's speed. */
+    anchor: z.object({ id: z.string().min(1), version: z.string().min(1), ...partnerArm }).strict(),
+    /**
+     * Rounds set aside because the machine was disturbed during them: the anchor ran more than
+     * `tolerance` slower than its quiet speed. Every statistic (the latency summary, the ratios the
+     * gate compares) is of the other rounds; `samples` keep them all. Null when not watched.
+     */
+    disturbance: z
+      .object({
+        quietAnchorMs: nonNegative,
+        tolerance: nonNegative,
+        /** 0-based round indices, ascending. */
+        excludedRounds: z.array(z.number().int().nonnegative()),
+        /** Every round was disturbed, so none could be set aside. */
+        throughout: z.boolean(),
+      })
+      .strict()
+      .nullable(),
+  })
+  .strict();
+export type Interleaving = z.infer<typeof InterleavingSchema>;
 
 export const CorrectnessSchema = z
   .object({
@@ -116,8 +167,29 @@ export const CompletedCaseSchema = z
       .strict(),
     correctness: CorrectnessSchema.nullable(),
     engine: EngineInfoSchema,
+    interleaving: InterleavingSchema,
   })
-  .strict();
+  .strict()
+  .superRefine((c, ctx) => {
+    const { rounds, callsPerRound, reference, anchor } = c.interleaving;
+    const check = (path: (string | number)[], length: number, calls: number) => {
+      if (length !== rounds * calls) {
+        ctx.addIssue({ code: 'custom', path, message: `must hold rounds × callsPerRound = ${rounds} × ${calls} = ${rounds * calls} samples, got ${length}` });
+      }
+    };
+    check(['samples'], c.samples.length, callsPerRound);
+    if (reference !== null) check(['interleaving', 'reference', 'samples'], reference.samples.length, reference.callsPerRound);
+    check(['interleaving', 'anchor', 'samples'], anchor.samples.length, anchor.callsPerRound);
+    if (c.interleaving.sessionRounds.reduce((a, b) => a + b, 0) !== rounds) {
+      ctx.addIssue({ code: 'custom', path: ['interleaving', 'sessionRounds'], message: `must sum to rounds (${rounds})` });
+    }
+    const excluded = c.interleaving.disturbance?.excludedRounds ?? [];
+    if (excluded.some((r, i) => r >= rounds || (i > 0 && r <= (excluded[i - 1] as number)))) {
+      ctx.addIssue({ code: 'custom', path: ['interleaving', 'disturbance', 'excludedRounds'], message: `must be ascending round indices below ${rounds}` });
+    } else if (excluded.length >= rounds) {
+      ctx.addIssue({ code: 'custom', path: ['interleaving', 'disturbance', 'excludedRounds'], message: 'must leave at least one round' });
+    }
+  });
 
 export const FailedCaseSchema = z
   .object({

@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { caseKey, RunResultSchema, type CaseResult, type RunResult, type Suite } from '../../src/results/schema.ts';
+import { DEFAULT_REFERENCE, referenceFor, type ReferenceSpec } from '../../src/metrics/reference.ts';
 import { mulberry32 } from '../../src/stats/prng.ts';
 
 export const HARDWARE_ID = 'test-cpu-8c-16g';
@@ -49,6 +50,14 @@ export interface SyntheticCase {
   readonly hardware?: 'cpu' | 'gpu';
   readonly phase?: 'load' | 'compile' | 'run' | 'output' | 'correctness' | 'timeout' | 'out-of-memory';
   readonly error?: string;
+  /**
+   * Samples of the reference measured alongside, one per sample of the case (one call per round).
+   * Default: when the compiler has a reference (see {@link makeRun}), a constant at the median of the
+   * reference's own case in the run, or 1 ms when the run has none; `null`: not measured alongside.
+   */
+  readonly referenceSamples?: readonly number[] | null;
+  /** Samples of the anchor, one per sample of the case; default a constant 1 ms, so anchored latency = latency. */
+  readonly anchorSamples?: readonly number[];
 }
 
 export const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -65,7 +74,9 @@ function quantileOf(sorted: number[], p: number): number {
   return a + (h - lo) * (b - a);
 }
 
-export function syntheticCase(spec: SyntheticCase): CaseResult {
+const constant = (value: number, n: number): number[] => Array.from({ length: n }, () => value);
+
+export function syntheticCase(spec: SyntheticCase, reference: { id: string; medianMs: number } | null = null): CaseResult {
   const depth = spec.depth ?? null;
   const suite = spec.suite ?? (depth === null ? 'archetypes' : 'blocks');
   const kind = suite === 'blocks' ? 'block' : suite === 'archetypes' ? 'archetype' : 'user';
@@ -120,20 +131,52 @@ export function syntheticCase(spec: SyntheticCase): CaseResult {
     throughput: median > 0 && Number.isFinite((spec.batch * 1000) / median) ? (spec.batch * 1000) / median : 0,
     memory: { rssPeakBytes: 1_000_000, deviceBytes: null },
     correctness: null,
-    engine: { name: 'null', version: '0', stoppedBy: 'iterations', warmupIterations: 0, timeMs: 1, interleavedWith: null },
+    engine: { name: 'null', version: '0', stoppedBy: 'iterations', warmupIterations: 0, timeMs: 1 },
+    interleaving: {
+      rounds: samples.length,
+      sessionRounds: [samples.length],
+      callsPerRound: 1,
+      reference:
+        reference === null || spec.referenceSamples === null
+          ? null
+          : {
+              compilerId: reference.id,
+              versions: spec.versions ?? { 'onnxruntime-node': '1.30.0' },
+              callsPerRound: 1,
+              samples: [...(spec.referenceSamples ?? constant(reference.medianMs, samples.length))],
+            },
+      referenceNote: null,
+      anchor: { id: 'js-matmul-48', version: '1/v8-test', callsPerRound: 1, samples: [...(spec.anchorSamples ?? constant(1, samples.length))] },
+      disturbance: null,
+    },
   };
 }
 
 export interface RunOptions {
+  /** Which compiler is measured alongside which; default {@link DEFAULT_REFERENCE} (ort-cpu-disabled on CPU). */
+  readonly reference?: ReferenceSpec;
   readonly complete?: boolean;
   readonly filters?: Record<string, string>;
   readonly profile?: string;
   readonly hardwareId?: string;
 }
 
+/** The reference each case is measured alongside, at the median of its own case in the run (else 1 ms). */
+function pairedReference(spec: SyntheticCase, all: readonly SyntheticCase[], referenceSpec: ReferenceSpec): { id: string; medianMs: number } | null {
+  const family = spec.family ?? (spec.compiler.startsWith('ort-') ? 'onnxruntime-node' : 'tfjs');
+  const id = referenceFor({ family, hardware: spec.hardware ?? 'cpu' }, referenceSpec);
+  if (id === null || id === spec.compiler) return null;
+  // The reference's own case, whatever became of it: measured alongside, it ran as that case describes.
+  const own = all.find((c) => c.compiler === id && c.model === spec.model && c.batch === spec.batch && (c.depth ?? null) === (spec.depth ?? null));
+  if (own === undefined) return { id, medianMs: 1 };
+  const samples = [...(own.samples ?? evenSamples(own.median ?? 1))].sort((a, b) => a - b);
+  return { id, medianMs: quantileOf(samples, 0.5) };
+}
+
 export function makeRun(cases: readonly SyntheticCase[], options: RunOptions = {}): RunResult {
+  const referenceSpec = options.reference ?? DEFAULT_REFERENCE;
   return RunResultSchema.parse({
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: 'graph-compiler-bench',
     startedAt: '2025-04-29T10:00:00.000Z',
     finishedAt: '2025-04-29T10:05:00.000Z',
@@ -151,7 +194,7 @@ export function makeRun(cases: readonly SyntheticCase[], options: RunOptions = {
       runtimes: { 'onnxruntime-node': '1.30.0' },
       gpu: null,
     },
-    cases: cases.map(syntheticCase),
+    cases: cases.map((c) => syntheticCase(c, pairedReference(c, cases, referenceSpec))),
   });
 }
 
