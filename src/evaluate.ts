@@ -83,7 +83,7 @@ export async function evaluateRun(
 
   const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
   out();
-  out(renderCaseSummary(run.cases));
+  out(renderCaseSummary(run.cases, metrics.cases));
   out();
   for (const reversal of metrics.reversals) out(`reversal: ${reversal.message}`);
   const errorsLine = `bench: FAIL: ${harnessErrors.length} error${harnessErrors.length === 1 ? '' : 's'} outside any case (the "ERROR in" lines above); the run is incomplete`;

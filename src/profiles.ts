@@ -20,24 +20,24 @@ export interface Profile {
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   default: {
     name: 'default',
-    description: 'every batch and depth of each spec; 300 ms of samples per case, over 2 sessions',
+    description: 'every batch and depth of each spec; 450 ms of rounds per case, over 3 sessions',
     sweep: 'all',
-    measure: { minTimeMs: 300, minSamples: 10, warmupTimeMs: 50, warmupIterations: 3, targetRelativeCi: null },
-    sessions: 2,
+    measure: { minTimeMs: 450, minSamples: 10, warmupTimeMs: 45, warmupIterations: 3, targetRelativeCi: null },
+    sessions: 3,
   },
   quick: {
     name: 'quick',
-    description: 'smallest, middle and largest batch and depth; adaptive sampling to ±1% of the median, capped at 400 ms',
+    description: 'smallest, middle and largest batch and depth; 3 sessions per case, adaptive to ±1% of the judged ratio, capped at 900 ms',
     sweep: 'ends',
-    measure: { minTimeMs: 150, minSamples: 20, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.01, maxTimeMs: 400 },
-    sessions: 2,
+    measure: { minTimeMs: 240, minSamples: 20, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.01, maxTimeMs: 900 },
+    sessions: 3,
   },
   full: {
     name: 'full',
-    description: 'every batch and depth; adaptive sampling to ±0.5% of the median, capped at 3 s',
+    description: 'every batch and depth; 4 sessions per case, adaptive to ±0.5% of the judged ratio, capped at 3 s',
     sweep: 'all',
-    measure: { minTimeMs: 500, minSamples: 30, warmupTimeMs: 200, warmupIterations: 5, targetRelativeCi: 0.005, maxTimeMs: 3000 },
-    sessions: 3,
+    measure: { minTimeMs: 600, minSamples: 30, warmupTimeMs: 200, warmupIterations: 5, targetRelativeCi: 0.005, maxTimeMs: 3000 },
+    sessions: 4,
   },
 };
 

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { NullAdapter } from '../src/adapters/null.ts';
+import { SlowedAdapter } from '../src/adapters/slowed.ts';
+import { ANCHOR_ID, ANCHOR_VERSION, DISTURBANCE_TOLERANCE } from '../src/harness/anchor.ts';
+import { anchorRatios, judgedPartner, quietSelfSamples, referenceRatios } from '../src/results/ratios.ts';
 import { TinybenchEngine } from '../src/harness/tinybench-engine.ts';
 import { measureCase, type MeasureCaseInput } from '../src/harness/measure-case.ts';
 import { CaseResultSchema } from '../src/results/schema.ts';
@@ -22,6 +25,7 @@ function input(overrides: Partial<MeasureCaseInput>): MeasureCaseInput {
   };
 }
 
+const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const fault = (f: Fault, fromBatch?: number) => new FaultAdapter({ fault: f, ...(fromBatch ? { fromBatch } : {}) });
 
 describe('measureCase', () => {
@@ -86,5 +90,52 @@ describe('measureCase', () => {
     const reference = new FaultAdapter({ fault: 'none', id: 'reference' });
     const result = await measureCase(input({ adapter: new FaultAdapter({ fault: 'none', hardware: 'gpu' }), reference }));
     expect(result.state === 'completed' && result.correctness?.tolerance).toBe(1e-3);
+  });
+});
+
+describe('measureCase: what is measured alongside', () => {
+  const slow = (ms: number) => new SlowedAdapter(new NullAdapter(), { kind: 'fixed', ms });
+
+  it('measures the compiler, its reference and the anchor in the same rounds', async () => {
+    const result = CaseResultSchema.parse(await measureCase(input({ adapter: slow(0.2), pairedReference: slow(0.1), sessions: 2 })));
+    if (result.state !== 'completed') throw new Error(result.state);
+    const il = result.interleaving;
+    expect(il.reference?.compilerId).toBe('null');
+    expect(il.anchor).toMatchObject({ id: ANCHOR_ID, version: ANCHOR_VERSION });
+    expect(il.sessionRounds).toHaveLength(2);
+    expect(il.sessionRounds.reduce((a, b) => a + b, 0)).toBe(il.rounds);
+    expect(result.samples).toHaveLength(il.rounds * il.callsPerRound);
+    expect(il.reference?.samples).toHaveLength(il.rounds * (il.reference?.callsPerRound ?? 0));
+    // 0.2 ms against 0.1 ms, round by round.
+    const ratios = referenceRatios(result) as number[];
+    expect(median(ratios)).toBeGreaterThan(1.6);
+    expect(median(ratios)).toBeLessThan(2.2);
+    expect(il.disturbance).toMatchObject({ tolerance: DISTURBANCE_TOLERANCE });
+    expect(il.disturbance.quietAnchorMs).toBeGreaterThan(0);
+  });
+
+  it('measures against the anchor only, and says why, when the reference is unavailable', async () => {
+    const result = await measureCase(input({ adapter: slow(0.1), pairedReference: fault('unavailable') }));
+    if (result.state !== 'completed') throw new Error(result.state);
+    expect(result.interleaving.reference).toBeNull();
+    expect(result.interleaving.referenceNote).toBe('reference fault-unavailable unavailable: test-fault: this compiler is never available');
+    expect(judgedPartner(result)).toMatchObject({ kind: 'anchor', id: ANCHOR_ID });
+  });
+
+  it('names the reference when it fails while measured alongside', async () => {
+    const result = await measureCase(input({ adapter: slow(0.1), pairedReference: fault('throw-on-run') }));
+    // The reference's prepare works; its run throws when first called, in the warm-up of the rounds.
+    expect(result).toMatchObject({ state: 'failed', phase: 'run' });
+    expect(result.state === 'failed' && result.error).toMatch(/^reference fault-throw-on-run, measured alongside: .*kernel launch failed/);
+  });
+
+  it('keeps disturbed rounds in the samples but out of every statistic', async () => {
+    const result = await measureCase(input({ adapter: slow(0.1) }));
+    if (result.state !== 'completed') throw new Error(result.state);
+    const calls = result.interleaving.callsPerRound;
+    const excluded = [0];
+    const c = { ...result, interleaving: { ...result.interleaving, disturbance: { quietAnchorMs: 0.2, tolerance: 0.1, excludedRounds: excluded } } };
+    expect(quietSelfSamples(c)).toEqual(result.samples.slice(calls));
+    expect(anchorRatios(c)).toHaveLength(result.interleaving.rounds - 1);
   });
 });

@@ -1,8 +1,8 @@
 /** Per-case verdicts: failed, missing, stale, new, or the bootstrap comparison of medians. */
 import { estimate } from '../metrics/estimate.ts';
 import type { BaselineCase, Judged } from '../results/baseline.ts';
-import { DISTURBANCE_TOLERANCE } from '../harness/anchor.ts';
-import { disturbedThroughout, judgedPartner, type PartnerKind } from '../results/ratios.ts';
+import { MACHINE_STATE_TOLERANCE } from '../harness/anchor.ts';
+import { judgedPartner, type PartnerKind } from '../results/ratios.ts';
 import type { CaseResult, CompletedCase } from '../results/schema.ts';
 import { mannWhitneyU } from '../stats/mann-whitney.ts';
 import { thresholdFor } from './config.ts';
@@ -142,13 +142,15 @@ export function caseVerdict(st: State, key: string, rc: CaseResult | undefined, 
     return { key, kind: 'stale', compilerId, message: `stale: ${key} not compared, ${stale}; update the baseline`, evidence: null };
   }
   const judged = bc.judged as Judged;
-  if (disturbedThroughout(rc) || judged.disturbed) {
-    const where = disturbedThroughout(rc) ? (judged.disturbed ? 'in the run and in the baseline' : 'in the run') : 'in the baseline';
+  const runAnchor = rc.interleaving.disturbance.quietAnchorMs;
+  if (judged.quietAnchorMs > 0 && Math.abs(Math.log(runAnchor / judged.quietAnchorMs)) > Math.log1p(MACHINE_STATE_TOLERANCE)) {
     return {
       key,
       kind: 'unjudged',
       compilerId,
-      message: `not judged: ${key} was measured while the machine was disturbed throughout (${where}: the anchor ran more than ${pct(DISTURBANCE_TOLERANCE)} slower than its quiet speed in every round)`,
+      message:
+        `not judged: ${key} was measured with the machine in another state than in the baseline ` +
+        `(the anchor took ${ms(runAnchor)} a call, ${ms(judged.quietAnchorMs)} in the baseline, beyond ±${pct(MACHINE_STATE_TOLERANCE)}), where ratios between workloads differ too; run again`,
       evidence: null,
     };
   }

@@ -1,6 +1,6 @@
 /** The gate's answer, as plain data, plus the summary line and exit code derived from it. */
 
-/** `unjudged`: comparable, but measured (in the run or the baseline) while the machine was disturbed throughout. */
+/** `unjudged`: comparable, but the run and the baseline measured it with the machine in different states (see MACHINE_STATE_TOLERANCE). */
 export type CaseVerdictKind = 'regression' | 'improvement' | 'unchanged' | 'new' | 'missing' | 'stale' | 'unjudged' | 'failed';
 
 export interface CaseEvidence {
@@ -86,7 +86,7 @@ export interface VerdictCounts {
   readonly new: number;
   readonly missing: number;
   readonly stale: number;
-  /** Cases not judged because the machine was disturbed throughout their measurement. */
+  /** Cases not judged because the machine was in another state in the run than in the baseline. */
   readonly unjudged: number;
   readonly failed: number;
   /** Baseline cases absent from the run because the run's filters or profile excluded them. */
@@ -146,7 +146,7 @@ export function summaryLine(passed: boolean, c: VerdictCounts, hasBaseline: bool
   if (c.seriesImprovements > 0) info.push(count(c.seriesImprovements, 'series improvement'));
   if (c.new > 0) info.push(`${c.new} new`);
   if (c.stale > 0) info.push(`${c.stale} stale`);
-  if (c.unjudged > 0) info.push(`${c.unjudged} not judged: machine disturbed`);
+  if (c.unjudged > 0) info.push(`${c.unjudged} not judged: machine in another state`);
   if (c.filtered > 0) info.push(`${c.filtered} filtered out`);
   const bracket = hasBaseline ? info.join(', ') : `no baseline${info.length > 0 ? `: ${info.join(', ')}` : ''}`;
   return `${passed ? 'PASS' : 'FAIL'}: ${failing.join(', ')}${bracket === '' ? '' : ` (${bracket})`}`;

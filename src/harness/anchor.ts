@@ -68,60 +68,30 @@ export function createAnchor(): () => void {
 }
 
 /**
- * Watches the anchor's speed over a process's cases, to tell rounds taken while the machine was
- * disturbed (a neighbour's burst of work, a frequency dip) from quiet ones. Interleaving cancels a
- * slowdown that hits all arms alike, but a disturbance hits a memory-bound model harder than a fused
- * one, so ratios measured during one are off (on this project's 2-core VM, by up to 17% in rounds
- * where the anchor ran 30% slow). The anchor's quiet speed is a low quantile of the round means seen so
- * far — over a window long enough (thousands of rounds, half a minute or more) that a slow spell of
- * several seconds cannot pass for quiet; a round whose anchor mean exceeds it by more than the
- * tolerance is set aside.
- */
-export class AnchorWatch {
-  readonly #recent: number[] = [];
-
-  /**
-   * @param window Round means remembered (the most recent ones).
-   * @param quantile The quantile of them taken as the quiet speed.
-   */
-  constructor(
-    private readonly window = 5000,
-    private readonly quantile = 0.05,
-  ) {}
-
-  /** Records one round's mean anchor latency (ms per call). */
-  observe(meanMs: number): void {
-    if (!(meanMs > 0)) return;
-    this.#recent.push(meanMs);
-    if (this.#recent.length > this.window) this.#recent.shift();
-  }
-
-  /** The quiet speed (ms per call), or null until enough rounds have been seen to tell. */
-  quietMs(): number | null {
-    if (this.#recent.length < 10) return null;
-    const sorted = [...this.#recent].sort((a, b) => a - b);
-    return sorted[Math.floor(this.quantile * (sorted.length - 1))] as number;
-  }
-
-  /** Runs the anchor alone in short blocks until the quiet speed is known. */
-  seed(anchor: () => void, blockMs = 2, rounds = 20): void {
-    for (let r = 0; r < rounds; r++) {
-      let calls = 0;
-      const start = performance.now();
-      while (performance.now() - start < blockMs) {
-        anchor();
-        calls += 1;
-      }
-      this.observe((performance.now() - start) / calls);
-    }
-  }
-}
-
-/** The process's watch: every case of a process sees the same machine. */
-export const ANCHOR_WATCH = new AnchorWatch();
-
-/**
- * A round is disturbed when its anchor mean exceeds the quiet speed by more than this fraction. On the
- * 2-core VM, ratios in rounds within 10% of quiet were within 2% of those in rounds within 5%.
+ * A round is disturbed when its anchor mean exceeds the case's quiet anchor speed (the 10th percentile
+ * of its round means) by more than this fraction. A drift does not slow all workloads alike: on this
+ * project's 2-core VM, in rounds where the anchor ran 30% slow, a memory-bound model slowed more than a
+ * fused one and their ratio moved by up to 17%; in rounds within 10% of quiet it stayed within 2%.
  */
 export const DISTURBANCE_TOLERANCE = 0.1;
+
+/** Quiet rounds a case must keep for its disturbed ones to be set aside; with fewer, none is. */
+export const MIN_QUIET_ROUNDS = 4;
+
+/**
+ * The case's quiet anchor speed and the rounds (0-based, ascending) to set aside as disturbed, from the
+ * anchor's mean per round. Pure.
+ */
+export function disturbedRounds(anchorMeans: readonly number[], tolerance = DISTURBANCE_TOLERANCE): { quietAnchorMs: number; excluded: number[] } {
+  const sorted = [...anchorMeans].sort((a, b) => a - b);
+  const quietAnchorMs = sorted[Math.floor(0.1 * (sorted.length - 1))] ?? 0;
+  const excluded = anchorMeans.flatMap((m, r) => (m > quietAnchorMs * (1 + tolerance) ? [r] : []));
+  return { quietAnchorMs, excluded: anchorMeans.length - excluded.length >= MIN_QUIET_ROUNDS ? excluded : [] };
+}
+
+/**
+ * Two measurements of a case whose quiet anchor speeds differ by more than this fraction were taken in
+ * different states of the machine (on the VM: speed levels 1.5–3× apart that last seconds to minutes),
+ * where ratios between workloads differ too; the gate does not compare them.
+ */
+export const MACHINE_STATE_TOLERANCE = 0.15;

@@ -9,7 +9,6 @@
  * engines' own functions do, and only whole rounds are kept.
  */
 import type { MeasureOptions, MeasuringEngine, StopReason, TimedFunction } from './engine.ts';
-import type { AnchorWatch } from './anchor.ts';
 import { stopDecision } from './stopping.ts';
 
 /**
@@ -49,13 +48,6 @@ export interface InterleaveOptions extends MeasureOptions {
    * @default 1
    */
   readonly judgedArm?: number;
-  /**
-   * Watches for rounds taken while the machine was disturbed: `arm` is the anchor's arm; a round whose
-   * anchor mean exceeds `watch`'s quiet speed by more than `tolerance` does not count towards the
-   * stopping rule and is listed in `disturbedRounds`. Sampling goes on past `maxTimeMs` for want of
-   * quiet rounds, up to `disturbedCapMs`.
-   */
-  readonly disturbance?: { readonly arm: number; readonly watch: AnchorWatch; readonly tolerance: number; readonly disturbedCapMs: number };
 }
 
 export interface InterleavedMeasurement {
@@ -64,10 +56,6 @@ export interface InterleavedMeasurement {
   readonly callsPerRound: readonly number[];
   readonly untimedFirst: readonly boolean[];
   readonly rounds: number;
-  /** Rounds (0-based) taken while the machine was disturbed; empty without `disturbance`. */
-  readonly disturbedRounds: readonly number[];
-  /** The anchor's quiet speed the rounds were judged by (ms per call); null without `disturbance`. */
-  readonly quietAnchorMs: number | null;
   readonly stoppedBy: StopReason;
   /** Warm-up calls over all arms. */
   readonly warmupIterations: number;
@@ -75,8 +63,10 @@ export interface InterleavedMeasurement {
   readonly timeMs: number;
 }
 
-/** Rounds needed before the ratio's median has a confidence interval worth asking about. */
-const MIN_ROUNDS = 6;
+/** Rounds a session needs before it may stop: fewer leave the ratio's median with an interval too wide to judge by. */
+const MIN_ROUNDS = 8;
+/** At the time cap, a session of slow calls stops with at least this many rounds (and its minimum samples). */
+const MIN_ROUNDS_AT_CAP = 3;
 /** The adaptive rule sorts the ratios; asking it every round would cost more than it saves. */
 const CHECK_EVERY_ROUNDS = 4;
 
@@ -154,12 +144,8 @@ export async function measureInterleaved(
 
   const kept: number[][] = arms.map(() => []);
   const pending: number[][] = arms.map(() => []);
-  const disturbance = options.disturbance;
-  if (disturbance !== undefined && disturbance.watch.quietMs() === null) disturbance.watch.seed(arms[disturbance.arm] as () => void);
-  const excluded: number[] = [];
-  /** Per-round ratio arm 0 / judged arm, quiet rounds only, kept as rounds complete. */
-  const quietRatios: number[] = [];
-  let quietSelfSamples = 0;
+  /** Per-round ratio arm 0 / judged arm, kept as rounds complete. */
+  const ratios: number[] = [];
   let rounds = 0;
   let steps = roundSteps(0, calls, untimedFirst);
   let position = 0;
@@ -180,19 +166,8 @@ export async function measureInterleaved(
     position += 1;
     if (position === steps.length) {
       const mean = (a: number) => (pending[a] as number[]).reduce((sum, x) => sum + x, 0) / (calls[a] as number);
-      let disturbed = false;
-      if (disturbance !== undefined) {
-        const anchorMean = mean(disturbance.arm);
-        const quiet = disturbance.watch.quietMs();
-        disturbed = quiet !== null && anchorMean > quiet * (1 + disturbance.tolerance);
-        disturbance.watch.observe(anchorMean);
-      }
-      if (disturbed) excluded.push(rounds);
-      else {
-        const partner = mean(judged);
-        if (partner > 0) quietRatios.push(mean(0) / partner);
-        quietSelfSamples += calls[0] as number;
-      }
+      const partner = mean(judged);
+      if (partner > 0) ratios.push(mean(0) / partner);
       for (let a = 0; a < arms.length; a++) {
         (kept[a] as number[]).push(...(pending[a] as number[]));
         pending[a] = [];
@@ -206,17 +181,15 @@ export async function measureInterleaved(
   let checkedAt = -1;
   const rule = (elapsedMs: number): StopReason | null => {
     if (rounds === 0) return null;
-    const quietRounds = quietRatios.length;
-    if ((kept[0] as number[]).length >= options.maxSamples) return 'iterations';
-    // A case too slow for the minimum rounds within the cap stops at the cap with what it has; one that
-    // lacks quiet rounds gets until the disturbance cap to find them.
-    if (elapsedMs >= options.maxTimeMs && quietSelfSamples >= options.minSamples && quietRounds >= 1) return 'time-cap';
-    if (disturbance !== undefined && elapsedMs >= Math.max(options.maxTimeMs, disturbance.disturbedCapMs)) return 'time-cap';
-    if (quietSelfSamples < options.minSamples || elapsedMs < options.minTimeMs || quietRounds < MIN_ROUNDS) return null;
+    const selfSamples = (kept[0] as number[]).length;
+    if (selfSamples >= options.maxSamples) return 'iterations';
+    if (elapsedMs >= options.maxTimeMs && selfSamples >= options.minSamples && rounds >= MIN_ROUNDS_AT_CAP) return 'time-cap';
+    const enough = selfSamples >= options.minSamples && rounds >= MIN_ROUNDS;
+    if (!enough || elapsedMs < options.minTimeMs) return null;
     if (options.targetRelativeCi === null) return 'min-time';
-    if (quietRounds === checkedAt || quietRounds % CHECK_EVERY_ROUNDS !== 0) return null;
-    checkedAt = quietRounds;
-    return stopDecision(quietRatios, elapsedMs, { ...options, minSamples: MIN_ROUNDS, minTimeMs: 0 }) === 'ci-target' ? 'ci-target' : null;
+    if (rounds === checkedAt || rounds % CHECK_EVERY_ROUNDS !== 0) return null;
+    checkedAt = rounds;
+    return stopDecision(ratios, elapsedMs, { ...options, minSamples: MIN_ROUNDS, minTimeMs: 0 }) === 'ci-target' ? 'ci-target' : null;
   };
 
   // The engine's own warm-up is off: the arms were warmed up one by one above.
@@ -226,8 +199,6 @@ export async function measureInterleaved(
     callsPerRound: calls,
     untimedFirst,
     rounds,
-    disturbedRounds: excluded,
-    quietAnchorMs: disturbance?.watch.quietMs() ?? null,
     stoppedBy: measurement.stoppedBy,
     warmupIterations: warm.iterations,
     timeMs: measurement.timeMs,

@@ -15,8 +15,8 @@ import {
   type ModelInfo,
   type Suite,
 } from '../results/schema.ts';
-import { quietSamples } from '../results/ratios.ts';
-import { ANCHOR_ID, ANCHOR_VERSION, ANCHOR_WATCH, createAnchor, DISTURBANCE_TOLERANCE } from './anchor.ts';
+import { quietSamples, roundMeans } from '../results/ratios.ts';
+import { ANCHOR_ID, ANCHOR_VERSION, createAnchor, disturbedRounds, DISTURBANCE_TOLERANCE } from './anchor.ts';
 import { DEFAULT_MEASURE_OPTIONS, sessionShare, type MeasureOptions, type MeasuringEngine, type StopReason } from './engine.ts';
 import { ArmError, measureInterleaved } from './interleave.ts';
 import { deterministicInput } from './input.ts';
@@ -228,9 +228,7 @@ async function measureAvailable(
     let callsPerRound: readonly number[] | undefined;
     let untimedFirst: readonly boolean[] | undefined;
     let rounds = 0;
-    const disturbedRounds: number[] = [];
     const sessionRounds: number[] = [];
-    let quietAnchorMs: number | null = null;
     let timeMs = 0;
     let warmupIterations = 0;
     let stoppedBy: StopReason = 'min-time';
@@ -254,13 +252,6 @@ async function measureAvailable(
           judgedArm: 1,
           ...(callsPerRound === undefined ? {} : { callsPerRound }),
           ...(untimedFirst === undefined ? {} : { untimedFirst }),
-          disturbance: {
-            arm: anchorArm,
-            watch: ANCHOR_WATCH,
-            tolerance: DISTURBANCE_TOLERANCE,
-            // A slow spell lasts seconds: wait it out for a while before settling for what it leaves.
-            disturbedCapMs: Math.max(4 * share.maxTimeMs, 2000),
-          },
         }).catch((error: unknown) => {
           // The reference's own failures while it runs alongside are named as its, not the compiler's.
           if (error instanceof ArmError && error.arm === 1 && paired.adapter !== null) {
@@ -272,8 +263,6 @@ async function measureAvailable(
       callsPerRound = m.callsPerRound;
       untimedFirst = m.untimedFirst;
       m.samples.forEach((armSamples, arm) => (samples[arm] as number[]).push(...armSamples));
-      disturbedRounds.push(...m.disturbedRounds.map((r) => r + rounds));
-      quietAnchorMs = m.quietAnchorMs;
       rounds += m.rounds;
       sessionRounds.push(m.rounds);
       timeMs += m.timeMs;
@@ -290,9 +279,9 @@ async function measureAvailable(
       }
     }
     const calls = callsPerRound as readonly number[];
-    // Disturbed rounds are set aside; if every round was disturbed, none can be, and the case says so.
-    const throughout = disturbedRounds.length === rounds;
-    const excludedRounds = throughout ? [] : disturbedRounds;
+    // Rounds in which the anchor ran slow against the case's own quiet speed are set aside.
+    const disturbance = disturbedRounds(roundMeans(samples[anchorArm] as number[], calls[anchorArm] as number));
+    const excludedRounds = disturbance.excluded;
     const selfSamples = samples[0] as number[];
     if (selfSamples.length === 0) throw new PhaseError('run', 'no whole round of measurements was completed');
     // The summary is of the quiet rounds, as every statistic derived from the case is.
@@ -319,8 +308,7 @@ async function measureAvailable(
             : { compilerId: paired.adapter.id, versions: paired.versions, callsPerRound: calls[1] as number, samples: samples[1] as number[] },
         referenceNote: paired.note,
         anchor: { id: ANCHOR_ID, version: ANCHOR_VERSION, callsPerRound: calls[anchorArm] as number, samples: samples[anchorArm] as number[] },
-        disturbance:
-          quietAnchorMs === null ? null : { quietAnchorMs, tolerance: DISTURBANCE_TOLERANCE, excludedRounds, throughout },
+        disturbance: { quietAnchorMs: disturbance.quietAnchorMs, tolerance: DISTURBANCE_TOLERANCE, excludedRounds },
       },
     };
   } finally {

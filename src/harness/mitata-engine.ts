@@ -13,8 +13,8 @@ import { stopDecision } from './stopping.ts';
 const MITATA_VERSION = packageVersion('mitata') ?? 'unknown';
 /** Length of one adaptive round, ms: short enough to stop close to the target, long enough to amortise. */
 const ROUND_MS = 100;
-/** Length of a round under a caller's stop rule, which must be asked often enough to stop near its point. */
-const RULE_ROUND_MS = 20;
+/** Thrown from inside mitata's loop to end it when a caller's stop rule says so. */
+const STOP = new Error('stop sampling');
 
 export class MitataEngine implements MeasuringEngine {
   readonly name = 'mitata' as const;
@@ -65,14 +65,33 @@ export class MitataEngine implements MeasuringEngine {
     const samplingStart = performance.now();
     let stoppedBy: StopReason;
     if (stop !== undefined) {
-      for (;;) {
-        await round(1, RULE_ROUND_MS, Number.MAX_SAFE_INTEGER);
-        const decision = stop(performance.now() - samplingStart);
-        if (decision !== null) {
-          stoppedBy = decision;
-          break;
-        }
+      // One long mitata loop, left by throwing when the rule says stop: each call of mitata's measure
+      // allocates (and so touches) an 8 MiB sample array, which in rounds of a few ms would empty the
+      // caches under the measured calls of small models again and again.
+      let decision: StopReason | null = null;
+      recording = true;
+      try {
+        await measure(
+          async () => {
+            await timed();
+            decision = stop(performance.now() - samplingStart);
+            if (decision !== null) throw STOP;
+          },
+          {
+            min_samples: Number.MAX_SAFE_INTEGER,
+            max_samples: Number.MAX_SAFE_INTEGER,
+            min_cpu_time: Number.MAX_SAFE_INTEGER,
+            warmup_samples: 0,
+            batch_threshold: 0,
+            samples_threshold: Number.POSITIVE_INFINITY,
+            gc: false,
+          },
+        );
+      } catch (error) {
+        if (error !== STOP) throw error;
       }
+      recording = false;
+      stoppedBy = decision ?? 'time-cap';
     } else if (options.targetRelativeCi === null) {
       await round(options.minSamples, options.minTimeMs, options.maxSamples);
       stoppedBy = samples.length >= options.maxSamples ? 'iterations' : 'min-time';

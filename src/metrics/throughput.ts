@@ -4,6 +4,7 @@ import type { CompletedCase } from '../results/schema.ts';
 import { unavailable } from './estimate.ts';
 import type { CaseMetrics, Interval, MetricValue } from './types.ts';
 import { median } from '../stats/quantile.ts';
+import { quietSelfSamples, referenceRatios } from '../results/ratios.ts';
 
 /** T(b) = b / latency, in samples per second (latency in ms). */
 export function throughput(batch: number, latencyMs: number): number {
@@ -30,8 +31,9 @@ function orderCi(lower: number, upper: number, level: number): Interval {
  * through the monotone transforms to the rates.
  */
 export function caseMetrics(c: CompletedCase, confidence: number): CaseMetrics {
-  const m = median(c.samples);
-  const ci = medianCi(c.samples, confidence);
+  const samples = quietSelfSamples(c);
+  const m = median(samples);
+  const ci = medianCi(samples, confidence);
   const level = ci.level;
   const latency: MetricValue = { metric: 'latency', value: m, ci: orderCi(ci.lower, ci.upper, level) };
   const perSample: MetricValue = {
@@ -58,7 +60,7 @@ export function caseMetrics(c: CompletedCase, confidence: number): CaseMetrics {
     hardware: c.compiler.hardware,
     batch: c.batch,
     depth: c.depth,
-    n: c.samples.length,
+    n: samples.length,
     latency,
     perSampleLatency: perSample,
     throughput: rate('throughput', (lat) => throughput(c.batch, lat)),
@@ -67,5 +69,20 @@ export function caseMetrics(c: CompletedCase, confidence: number): CaseMetrics {
         ? unavailable('gflops', 'FLOPs per sample unknown for this model')
         : rate('gflops', (lat) => achievedGflops(flops, c.batch, lat)),
     compileMs: { metric: 'compile-ms', value: c.compileMs, ci: null, ciNote: 'compiled once per case' },
+    speedupAlongside: speedupAlongside(c, confidence),
+    rounds: { quiet: c.interleaving.rounds - c.interleaving.disturbance.excludedRounds.length, all: c.interleaving.rounds },
   };
+}
+
+/** 1 / ρ: the reference's latency over the compiler's in the same rounds, with the order-statistic CI of ρ inverted. */
+function speedupAlongside(c: CompletedCase, confidence: number): MetricValue {
+  const ratios = referenceRatios(c);
+  if (ratios === null || ratios.length === 0) {
+    return unavailable('batch-speedup', c.interleaving.referenceNote ?? 'no reference measured alongside (this compiler is its own reference)');
+  }
+  const rho = median(ratios);
+  const ci = medianCi(ratios, confidence);
+  const [value, lower, upper] = [1 / rho, 1 / ci.upper, 1 / ci.lower];
+  if (![value, lower, upper].every(Number.isFinite)) return unavailable('batch-speedup', 'the latency ratio to the reference is 0 or too small to invert');
+  return { metric: 'batch-speedup', value, ci: orderCi(lower, upper, ci.level) };
 }

@@ -44,7 +44,7 @@ export interface CaseMetrics {
   readonly hardware: 'cpu' | 'gpu';
   readonly batch: number;
   readonly depth: number | null;
-  /** Samples the median was computed from. */
+  /** Samples the median was computed from (those of the quiet rounds). */
   readonly n: number;
   /** Median of the samples (type-7), with its order-statistic CI. */
   readonly latency: MetricValue;
@@ -52,6 +52,10 @@ export interface CaseMetrics {
   readonly throughput: MetricValue;
   readonly gflops: MetricValue;
   readonly compileMs: MetricValue;
+  /** The reference's latency over this compiler's, measured in the same rounds (1 / ρ). */
+  readonly speedupAlongside: MetricValue;
+  /** Rounds measured, and how many of them quiet (the ones every statistic is of). */
+  readonly rounds: { readonly quiet: number; readonly all: number };
 }
 
 export interface MarginalBeta {

@@ -2,6 +2,7 @@
  * The console summary: rows → column widths → padding → colour. Render only: it computes nothing
  * that is not already in the result model or the metrics.
  */
+import type { CaseMetrics } from '../metrics/types.ts';
 import type { CaseResult } from '../results/schema.ts';
 import { formatCount, formatMs } from './format.ts';
 
@@ -33,8 +34,15 @@ export function renderTable(
   return [header, rule, ...body].join('\n');
 }
 
-/** One row per case: what ran, how fast, and how it ended. */
-export function renderCaseSummary(cases: readonly CaseResult[]): string {
+/** `1.84×`: the reference's latency over the compiler's, in the same rounds; blank without one. */
+const speedupCell = (m: CaseMetrics | undefined): string => (m?.speedupAlongside.value == null ? '' : `${m.speedupAlongside.value.toFixed(2)}×`);
+
+/** `94%`: the share of rounds the machine was quiet in (the others are set aside). */
+const quietCell = (m: CaseMetrics | undefined): string => (m === undefined ? '' : `${Math.round((100 * m.rounds.quiet) / m.rounds.all)}%`);
+
+/** One row per case: what ran, how fast, its speedup over the reference alongside, and how it ended. */
+export function renderCaseSummary(cases: readonly CaseResult[], metrics: readonly CaseMetrics[] = []): string {
+  const metricsOf = new Map(metrics.map((m) => [m.key, m]));
   const columns: Column[] = [
     { title: 'case', align: 'left' },
     { title: 'median ms', align: 'right' },
@@ -42,11 +50,13 @@ export function renderCaseSummary(cases: readonly CaseResult[]): string {
     { title: 'samples/s', align: 'right' },
     { title: 'GFLOP/s', align: 'right' },
     { title: 'compile ms', align: 'right' },
+    { title: '× ref', align: 'right' },
+    { title: 'quiet', align: 'right' },
     { title: 'state', align: 'left' },
   ];
   const rows = cases.map((c): string[] => {
     if (c.state !== 'completed') {
-      return [c.key, '', '', '', '', '', c.state === 'failed' ? `failed (${c.phase})` : `unavailable`];
+      return [c.key, '', '', '', '', '', '', '', c.state === 'failed' ? `failed (${c.phase})` : `unavailable`];
     }
     const gflops = c.model.flopsPerSample === null ? '—' : formatCount((c.model.flopsPerSample * c.throughput) / 1e9);
     return [
@@ -56,10 +66,12 @@ export function renderCaseSummary(cases: readonly CaseResult[]): string {
       formatCount(c.throughput),
       gflops,
       formatMs(c.compileMs),
+      speedupCell(metricsOf.get(c.key)),
+      quietCell(metricsOf.get(c.key)),
       c.correctness === null ? 'reference' : `ok (L2 ${c.correctness.relativeL2.toExponential(1)})`,
     ];
   });
   return renderTable(columns, rows, (row, line) =>
-    row[6]?.startsWith('failed') ? red(line) : row[6] === 'unavailable' ? dim(line) : line,
+    row[8]?.startsWith('failed') ? red(line) : row[8] === 'unavailable' ? dim(line) : line,
   );
 }

@@ -271,27 +271,31 @@ function chartsSection(run: RunResult, metrics: MetricsSummary): string {
   return ['### Charts', ...body].join('\n\n');
 }
 
-function allCasesSection(run: RunResult, verdict: Verdict | null, limit: number | null): string {
+function allCasesSection(run: RunResult, metrics: MetricsSummary, verdict: Verdict | null, limit: number | null): string {
   const verdictOf = new Map(verdict?.cases.map((c) => [c.key, c]) ?? []);
+  const metricsOf = new Map(metrics.cases.map((m) => [m.key, m]));
   const cases = limit === null ? run.cases : run.cases.slice(0, limit);
   const rows = cases.map((c) => {
     const v = verdictOf.get(c.key);
     const change = v?.evidence ? formatRatio(v.evidence.ratio) : '';
-    if (c.state !== 'completed') return [`\`${c.key}\``, '', '', '', '', c.state, v?.kind ?? ''];
+    if (c.state !== 'completed') return [`\`${c.key}\``, '', '', '', '', '', c.state, v?.kind ?? ''];
+    const m = metricsOf.get(c.key);
+    const quiet = m !== undefined && m.rounds.quiet < m.rounds.all ? `, ${m.rounds.quiet}/${m.rounds.all} rounds quiet` : '';
     return [
       `\`${c.key}\``,
       formatMs(c.latency.median),
       `${formatMs(c.latency.medianCi[0])}–${formatMs(c.latency.medianCi[1])}`,
       formatCount(c.throughput),
+      m?.speedupAlongside.value == null ? '' : `${m.speedupAlongside.value.toFixed(2)}×`,
       formatMs(c.compileMs),
-      `${c.engine.name}, n=${c.latency.n}, ${c.engine.stoppedBy}`,
+      `${c.engine.name}, n=${c.latency.n}, ${c.engine.stoppedBy}${quiet}`,
       v === undefined ? '' : `${v.kind}${change === '' ? '' : ` (${change})`}`,
     ];
   });
   const more = limit !== null && run.cases.length > limit ? `\n\n… ${run.cases.length - limit} more cases are in the results JSON (left out to stay under GitHub's comment limit).` : '';
   return details(
     `All cases (${run.cases.length})`,
-    table([['case', 'median ms', '95% CI', 'samples/s', 'compile ms', 'measured', 'vs baseline'], ...rows], ['l', 'r', 'r', 'r', 'r', 'l', 'l']) + more,
+    table([['case', 'median ms', '95% CI', 'samples/s', '× ref (alongside)', 'compile ms', 'measured', 'vs baseline'], ...rows], ['l', 'r', 'r', 'r', 'r', 'r', 'l', 'l']) + more,
   );
 }
 
@@ -331,7 +335,7 @@ export function renderMarkdown(input: MarkdownInput, options: MarkdownOptions = 
       depthSection(metrics, compact),
       compileSection(metrics),
       charts ? chartsSection(run, metrics) : '',
-      caseLimit === 0 ? '' : allCasesSection(run, verdict, caseLimit),
+      caseLimit === 0 ? '' : allCasesSection(run, metrics, verdict, caseLimit),
       hardwareSection(run, metrics, verdict),
     ]
       .filter((part) => part !== '')

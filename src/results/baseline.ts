@@ -15,7 +15,7 @@ import { medianCi } from '../stats/median-ci.ts';
 import { mad, median, quantileSorted, sortedCopy } from '../stats/quantile.ts';
 import { writeJsonAtomic } from './atomic.ts';
 import { formatZodIssues, parseVersionedJson } from './validation.ts';
-import { disturbedThroughout, judgedPartner, quietSelfSamples } from './ratios.ts';
+import { judgedPartner, quietSelfSamples } from './ratios.ts';
 import { SUITES, type CaseResult, type RunResult } from './schema.ts';
 
 /**
@@ -56,8 +56,8 @@ export const JudgedSchema = z.strictObject({
   medianCi: interval,
   /** Compact sample set of the per-round ratios: up to `maxSamples` evenly spaced order statistics, ascending. */
   samples: z.array(nonNegative).min(1),
-  /** Every round was taken while the machine was disturbed: the gate does not judge against this case. */
-  disturbed: z.boolean(),
+  /** The case's quiet anchor speed (ms a call): the state of the machine the ratios were measured in. */
+  quietAnchorMs: nonNegative,
 });
 export type Judged = z.infer<typeof JudgedSchema>;
 
@@ -287,7 +287,7 @@ function baselineCase(c: CaseResult, confidence: number, maxSamples: number): Ba
       median: median(ratios),
       medianCi: [ratioCi.lower, ratioCi.upper],
       samples: compactSamples(ratios, maxSamples),
-      disturbed: disturbedThroughout(c),
+      quietAnchorMs: c.interleaving.disturbance.quietAnchorMs,
     },
   };
 }

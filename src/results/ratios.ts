@@ -50,12 +50,7 @@ export function quietSamples(samples: readonly number[], calls: number, excluded
 /** Which partner a ratio is to: the reference compiler measured alongside, or the anchor workload. */
 export type PartnerKind = 'reference' | 'anchor';
 
-const excludedOf = (c: CompletedCase): readonly number[] => c.interleaving.disturbance?.excludedRounds ?? [];
-
-/** Whether every round of the case was taken while the machine was disturbed (so its ratios are not to be trusted). */
-export function disturbedThroughout(c: CompletedCase): boolean {
-  return c.interleaving.disturbance?.throughout ?? false;
-}
+const excludedOf = (c: CompletedCase): readonly number[] => c.interleaving.disturbance.excludedRounds;
 
 // Memoised per case object (results are treated as immutable), so that the metrics and the gate share
 // one array per case and with it the bootstrap replicates memoised on that array.

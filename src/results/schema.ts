@@ -108,8 +108,9 @@ export const InterleavingSchema = z
     anchor: z.object({ id: z.string().min(1), version: z.string().min(1), ...partnerArm }).strict(),
     /**
      * Rounds set aside because the machine was disturbed during them: the anchor ran more than
-     * `tolerance` slower than its quiet speed. Every statistic (the latency summary, the ratios the
-     * gate compares) is of the other rounds; `samples` keep them all. Null when not watched.
+     * `tolerance` slower than the case's quiet anchor speed (`quietAnchorMs`, the 10th percentile of its
+     * round means; also what tells a run's state of the machine from the baseline's). Every statistic
+     * (the latency summary, the ratios the gate compares) is of the other rounds; `samples` keep them all.
      */
     disturbance: z
       .object({
@@ -117,11 +118,8 @@ export const InterleavingSchema = z
         tolerance: nonNegative,
         /** 0-based round indices, ascending. */
         excludedRounds: z.array(z.number().int().nonnegative()),
-        /** Every round was disturbed, so none could be set aside. */
-        throughout: z.boolean(),
       })
-      .strict()
-      .nullable(),
+      .strict(),
   })
   .strict();
 export type Interleaving = z.infer<typeof InterleavingSchema>;
@@ -183,7 +181,7 @@ export const CompletedCaseSchema = z
     if (c.interleaving.sessionRounds.reduce((a, b) => a + b, 0) !== rounds) {
       ctx.addIssue({ code: 'custom', path: ['interleaving', 'sessionRounds'], message: `must sum to rounds (${rounds})` });
     }
-    const excluded = c.interleaving.disturbance?.excludedRounds ?? [];
+    const excluded = c.interleaving.disturbance.excludedRounds;
     if (excluded.some((r, i) => r >= rounds || (i > 0 && r <= (excluded[i - 1] as number)))) {
       ctx.addIssue({ code: 'custom', path: ['interleaving', 'disturbance', 'excludedRounds'], message: `must be ascending round indices below ${rounds}` });
     } else if (excluded.length >= rounds) {

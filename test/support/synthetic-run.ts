@@ -147,7 +147,7 @@ export function syntheticCase(spec: SyntheticCase, reference: { id: string; medi
             },
       referenceNote: null,
       anchor: { id: 'js-matmul-48', version: '1/v8-test', callsPerRound: 1, samples: [...(spec.anchorSamples ?? constant(1, samples.length))] },
-      disturbance: null,
+      disturbance: { quietAnchorMs: spec.anchorSamples === undefined ? 1 : [...spec.anchorSamples].sort((a, b) => a - b)[0] ?? 1, tolerance: 0.1, excludedRounds: [] },
     },
   };
 }
