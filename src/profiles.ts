@@ -20,16 +20,16 @@ export interface Profile {
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   default: {
     name: 'default',
-    description: 'every batch and depth of each spec; 450 ms of rounds per case, over 3 sessions',
+    description: 'every batch and depth of each spec; 3 sessions per case, adaptive to ±2% of the judged ratio, 300–900 ms',
     sweep: 'all',
-    measure: { minTimeMs: 450, minSamples: 10, warmupTimeMs: 45, warmupIterations: 3, targetRelativeCi: null },
+    measure: { minTimeMs: 300, minSamples: 12, warmupTimeMs: 45, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 900 },
     sessions: 3,
   },
   quick: {
     name: 'quick',
-    description: 'smallest, middle and largest batch and depth; 3 sessions per case, adaptive to ±1% of the judged ratio, capped at 900 ms',
+    description: 'smallest, middle and largest batch and depth; 3 sessions per case, adaptive to ±2% of the judged ratio, 200–600 ms',
     sweep: 'ends',
-    measure: { minTimeMs: 240, minSamples: 20, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.01, maxTimeMs: 900 },
+    measure: { minTimeMs: 200, minSamples: 12, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 600 },
     sessions: 3,
   },
   full: {

@@ -66,7 +66,7 @@ export interface InterleavedMeasurement {
 /** Rounds a session needs before it may stop: fewer leave the ratio's median with an interval too wide to judge by. */
 const MIN_ROUNDS = 8;
 /** At the time cap, a session of slow calls stops with at least this many rounds (and its minimum samples). */
-const MIN_ROUNDS_AT_CAP = 3;
+const MIN_ROUNDS_AT_CAP = 2;
 /** The adaptive rule sorts the ratios; asking it every round would cost more than it saves. */
 const CHECK_EVERY_ROUNDS = 4;
 
@@ -81,7 +81,13 @@ async function warmUp(arms: readonly TimedFunction[], options: MeasureOptions): 
   for (const arm of arms) {
     const times: number[] = [];
     const start = performance.now();
-    while (times.length < Math.max(2, options.warmupIterations) || performance.now() - start < perArmMs) {
+    // At least 2 calls (the first pays for first use), the warm-up iterations unless they would take
+    // far longer than the warm-up time (a 1 s inference), and the arm's share of the warm-up time.
+    const more = () => {
+      const elapsed = performance.now() - start;
+      return times.length < 2 || elapsed < perArmMs || (times.length < options.warmupIterations && elapsed < 10 * perArmMs);
+    };
+    while (more()) {
       const t0 = performance.now();
       try {
         await arm();
