@@ -9,8 +9,8 @@ out=${OUT:-out}
 mkdir -p "$out"
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/gpu.csv" 2>&1 || true
 export GCB_CASE_TIMEOUT_MS=${GCB_CASE_TIMEOUT_MS:-60000}
-models=${GPU_MODELS:-resnet-like,mobilenetv2-like,vit-like,mixer-like,plain-conv,resnet-basic,vit-encoder}
-compilers=${GPU_COMPILERS:-ort-cpu-disabled,ort-cpu-all,tfjs-wasm,ort-webgpu-disabled,ort-webgpu-all,tfjs-webgpu,tfjs-webgpu-compute,ort-cuda-all,ort-tensorrt-all,tfjs-node-gpu}
+models=${GPU_MODELS:-resnet-like,mobilenetv2-like,vit-like,mixer-like,resnet-basic,vit-encoder}
+compilers=${GPU_COMPILERS:-ort-cpu-disabled,ort-cpu-all,ort-webgpu-disabled,ort-webgpu-all,tfjs-webgpu,tfjs-webgpu-compute,ort-cuda-all,ort-tensorrt-all,tfjs-node-gpu}
 # SIGINT before the device's own limit: the run then writes what it measured, marked incomplete.
 timeout -s INT "${GPU_RUN_SECONDS:-480}" node --import tsx src/cli/bench.ts --hardware all --profile "${GPU_PROFILE:-quick}" \
   --model "$models" --compiler "$compilers" --no-gate > "$out/bench.log" 2>&1

@@ -107,6 +107,7 @@ export class OrtWebAdapter implements CompilerAdapter {
       numThreads: this.threads,
       graphOptimizationLevel: this.optLevel,
       executionMode: 'sequential',
+      threadSpinning: false,
       simd: true,
       proxy: false,
       wasmBinary: 'ort-wasm-simd-threaded.wasm',
@@ -155,6 +156,8 @@ export class OrtWebAdapter implements CompilerAdapter {
       executionProviders: ['wasm'],
       graphOptimizationLevel: this.optLevel,
       executionMode: 'sequential',
+      // Idle pool threads block instead of spinning: see NO_SPINNING in ort-node.ts.
+      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
     });
     if (first) {
       // onnxruntime-web writes back the count it could use (1 when threads are not supported).

@@ -185,6 +185,11 @@ await runCli(async () => {
   const arms: Arms = { compiler, reference, engine: tinybench, profile };
   const trialsByMode: Record<string, { baseline: CaseResult[]; run: CaseResult[] }[]> = { aa: [] };
   for (const who of ['compiler', 'reference'] as const) for (const s of SLOWDOWNS) trialsByMode[`${who}-${s}`] = [];
+  // One arm measured and thrown away first: a process's first measurements of a model run colder than
+  // later ones. In \`pnpm bench\` a baseline and a run both measure each case early in a fresh process;
+  // here a cold baseline arm against a warm run arm would exaggerate the differences.
+  await measureArm(arms, null);
+  log(`warm-up arm · ${Math.round((Date.now() - started) / 1000)} s`);
   for (let t = 0; t < trials; t++) {
     const baseline = await measureArm(arms, null);
     trialsByMode.aa!.push({ baseline, run: await measureArm(arms, null) });
@@ -309,7 +314,7 @@ Cases: ${perCase}: ${s.cases.map((c) => `\`${c}\``).join(', ')}.
 Profile \`${s.profile}\`: ${s.sessions} sessions per case; minimum ${s.measure.minTimeMs} ms and ${s.measure.minSamples} samples${s.measure.targetRelativeCi === null ? '' : `, adaptive to ±${s.measure.targetRelativeCi * 100}% of the judged ratio's median, capped at ${s.measure.maxTimeMs} ms`}.
 Gate: ${s.gate.confidence * 100}% bootstrap CI (${s.gate.resamples} resamples) of the change in the median per-round ratio must lie above 1 **and** the change exceed the practical threshold: ${pct1(t['relative-latency'])} for \`relative-latency\` (a compiler against its reference measured alongside), ${pct1(t['anchored-latency'])} for \`anchored-latency\` (the reference against the anchor).
 
-Each trial measures every case as a baseline and then again as a run — compiled afresh, over the profile's sessions, as \`pnpm bench\` measures it, minutes apart — and asks the real gate. Detection trials measure the run with the test-only slowdown (a busy wait of that fraction of each inference) on ${s.compiler} or on ${s.reference}.
+Each trial measures every case as a baseline and then again as a run — compiled afresh, over the profile's sessions, as \`pnpm bench\` measures it, seconds to minutes apart — and asks the real gate. (One arm is measured first and thrown away: a process's first measurements run colder.) Detection trials measure the run with the test-only slowdown (a busy wait of that fraction of each inference) on ${s.compiler} or on ${s.reference}. Nothing else ran on the machine meanwhile.
 
 ## Goals
 

@@ -43,6 +43,7 @@ interface Context {
 function pairingOf(ctx: Context, points: readonly CompletedCase[], first: CaseResult): { id: string; paired: CompletedCase[] } | { note: string } {
   const configured = referenceFor(first.compiler, ctx.reference);
   if (configured === first.compiler.id) return { note: 'this compiler is the reference' };
+  if (points.length === 0) return { note: 'no completed case' };
   const paired = points.filter((p) => p.interleaving.reference !== null);
   const id = paired[0]?.interleaving.reference?.compilerId;
   if (id === undefined) {
@@ -66,11 +67,13 @@ function frictionSeries(ctx: Context, group: readonly CaseResult[]): FrictionSer
   const points = completedOf(group).sort((a, b) => a.batch - b.batch);
   const batches = points.map((p) => p.batch);
   const keys = points.map((p) => p.key);
-  const { anchored, relative } = ctx.banks;
-  // β from latencies in anchor units: the anchor does not depend on the batch, and it takes the
-  // machine's drift between the cases of the sweep out of the slope.
-  const beta = estimate('friction-beta', [{ bank: anchored, keys }], ([m]) => frictionBeta(batches, m as number[]), ctx.settings);
-  const marginal = marginalBetas(batches, keys.map((k) => anchored.median(k)));
+  const { ms, relative } = ctx.banks;
+  // β from the latencies users read. (In anchor units it would shed the machine's drift between the
+  // cases of the sweep, but a multi-threaded runtime's spinning threads slow the anchor by amounts that
+  // depend on the batch: on a 16-core host β in anchor units was 0.1 off. The gate, which compares
+  // like with like, uses the ratios each case was measured against instead; see the gate's checks.)
+  const beta = estimate('friction-beta', [{ bank: ms, keys }], ([m]) => frictionBeta(batches, m as number[]), ctx.settings);
+  const marginal = marginalBetas(batches, keys.map((k) => ms.median(k)));
   const pairing = pairingOf(ctx, points, first);
   let comparison: FrictionComparison | null = null;
   let comparisonNote: string | undefined;
@@ -107,7 +110,7 @@ function frictionSeries(ctx: Context, group: readonly CaseResult[]): FrictionSer
     compilerId: first.compiler.id,
     hardware: first.compiler.hardware,
     depth: first.depth,
-    points: points.map((p) => ({ batch: p.batch, key: p.key, medianMs: ctx.banks.ms.median(p.key) })),
+    points: points.map((p) => ({ batch: p.batch, key: p.key, medianMs: ms.median(p.key) })),
     missing: missingPoints(group),
     beta,
     marginal,
@@ -238,8 +241,7 @@ export function computeMetrics(run: RunResult, options: MetricsOptions = {}): Me
       (c) => depthSeriesKey({ suite: c.suite, modelId: c.model.id, compilerId: c.compiler.id, batch: c.batch }),
     ).values(),
   ].map((g) => depthSeries(ctx, g));
-  // Orderings compare cases measured at different times: in anchor units, drift is taken out.
-  const orderings = archetypeOrderings(completed, ctx.banks.anchored, settings);
+  const orderings = archetypeOrderings(completed, ctx.banks.ms, settings);
   const compilers = new Map(run.cases.map((c) => [c.compiler.id, c.compiler]));
   return {
     hardwareId: run.hardware.id,

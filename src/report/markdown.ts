@@ -167,7 +167,11 @@ function frictionSection(metrics: MetricsSummary, compact: boolean): string {
     s.compilerId,
     formatValue(s.beta),
     s.knee === null ? '—' : `b=${s.knee}`,
-    s.comparison === null ? '(reference)' : formatValue(s.comparison.mitigation),
+    s.comparison !== null
+      ? formatValue(s.comparison.mitigation)
+      : s.comparisonNote === undefined || s.comparisonNote === 'this compiler is the reference'
+        ? '(reference)'
+        : `— (${s.comparisonNote})`,
     s.missing.length === 0 ? '' : `${s.missing.length} missing`,
   ]);
   return [
