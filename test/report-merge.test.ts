@@ -7,9 +7,10 @@ import { renderCrossHardwareHtml, renderMergedMarkdown, type MergedInput } from 
 import { COMMENT_MARKER } from '../src/report/markdown.ts';
 import { parseRunResult } from '../src/results/run-file.ts';
 
-// Two recorded runs (trimmed to the archetypes): this project's 2-core CPU machine and an H100 host
-// measured with the WebGPU provider as well.
-const files = ['test/data/run-amd-epyc-2c.json', 'test/data/run-h100.json'];
+// Two recorded runs (trimmed to the archetypes and to their first rounds by scripts/thin-run.ts): this
+// project's 2-core CPU machine and an H200 host measured with the WebGPU provider as well.
+const files = ['test/data/run-amd-epyc-2c.json', 'test/data/run-h200.json'];
+const H200 = 'intel-xeon-16c-nvidia-h200';
 const runs = files.map((file) => ({ file, run: parseRunResult(readFileSync(file, 'utf8'), file) }));
 const options = metricsOptionsFromGateConfig({
   ...DEFAULT_GATE_CONFIG,
@@ -20,7 +21,7 @@ const machines = runs.map(({ run }) => ({ run, metrics: computeMetrics(run, opti
 describe('merging results from two machines', () => {
   it('accepts runs of the same suite version from different hardware', () => {
     expect(() => checkMergeable(runs)).not.toThrow();
-    expect(runs.map((r) => r.run.hardware.id)).toEqual(['amd-epyc-2c', 'intel-xeon-16c-nvidia-h100-80gb-hbm3']);
+    expect(runs.map((r) => r.run.hardware.id)).toEqual(['amd-epyc-2c', H200]);
   });
 
   it('finds the cross-hardware reversal: vit-like vs mixer-like at batch 16 flips between the machines', () => {
@@ -35,7 +36,7 @@ describe('merging results from two machines', () => {
   it('tabulates the same model and batch on every hardware and compiler', () => {
     const table = crossHardwareTable(machines);
     expect(table.columns).toContain('amd-epyc-2c · ort-cpu-all');
-    expect(table.columns).toContain('intel-xeon-16c-nvidia-h100-80gb-hbm3 · ort-webgpu-all');
+    expect(table.columns).toContain(`${H200} · ort-webgpu-all`);
     const row = table.rows.find((r) => r.point === 'archetypes/vit-like/b=16');
     expect(Object.keys(row!.latencies).length).toBeGreaterThanOrEqual(4);
   });
@@ -70,9 +71,9 @@ describe('merging results from two machines', () => {
   });
 
   it('rejects a results file of another schema version with a clear message', () => {
-    const text = readFileSync(files[0]!, 'utf8').replace('"schemaVersion": 1', '"schemaVersion": 2');
+    const text = readFileSync(files[0]!, 'utf8').replace('"schemaVersion": 2', '"schemaVersion": 1');
     expect(() => parseRunResult(text, 'old.json')).toThrow(
-      'old.json: results file schemaVersion 2 is not supported (this version reads schemaVersion 1)',
+      'old.json: results file schemaVersion 1 is not supported (this version reads schemaVersion 2)',
     );
   });
 });

@@ -39,7 +39,7 @@ describe('the reporter’s result model on a recorded run', () => {
     expect(files).toEqual(['latest.json', 'run-2026-11-24T10-00-00-000Z.json']);
     const written = parseRunResult(await readFile(join(dir, 'results', 'latest.json'), 'utf8'), 'latest.json');
     expect(written.cases.map((c) => c.key)).toEqual(recorded.cases.map((c) => c.key));
-    expect(written).toMatchObject({ schemaVersion: 1, complete: true, interruptedBy: null, startedAt: '2026-11-24T10:00:00.000Z' });
+    expect(written).toMatchObject({ schemaVersion: 2, complete: true, interruptedBy: null, startedAt: '2026-11-24T10:00:00.000Z' });
     expect(written.hardware.cpu.cores).toBeGreaterThan(0);
     expect(written.commandLine.length).toBeGreaterThan(0);
     const report = await readFile(join(dir, 'reports', 'bench.md'), 'utf8');

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import type * as OrtTypes from 'onnxruntime-node';
 import { packageVersion } from '../harness/package-version.ts';
-import { OrtCompiledModel, type OrtSessionLike } from './ort-session.ts';
+import { NO_SPINNING, OrtCompiledModel, type OrtSessionLike } from './ort-session.ts';
 import type {
   Availability,
   CompiledModel,
@@ -82,13 +82,6 @@ const UNBUNDLED_REASON: Partial<Record<OrtNodeProvider, string>> = {
     'onnxruntime-node ships without the TensorRT provider here: it needs the CUDA provider package ' +
     '(ONNXRUNTIME_NODE_INSTALL=cuda12) and TensorRT libraries, neither installed',
 };
-
-/**
- * ONNX Runtime's thread pools spin for a while after each run, waiting for more work. Measured in rounds
- * next to another arm, those spinning threads take the cores from it: on a 16-core host the reference
- * ran up to 2.7× slower next to ort-cpu-all than on its own. So pools block as soon as they are idle.
- */
-export const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } as const;
 
 export class OrtNodeAdapter implements CompilerAdapter {
   readonly id: string;

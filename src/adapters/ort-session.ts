@@ -57,3 +57,10 @@ export class OrtCompiledModel implements CompiledModel {
     await this.session.release();
   }
 }
+
+/**
+ * ONNX Runtime's thread pools spin for a while after each run, waiting for more work. Measured in rounds
+ * next to another arm, those spinning threads take the cores from it: on a 16-core host the reference
+ * ran up to 2.7× slower next to ort-cpu-all than on its own. So pools block as soon as they are idle.
+ */
+export const NO_SPINNING = { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } as const;

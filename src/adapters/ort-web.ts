@@ -14,7 +14,7 @@
  */
 import type * as OrtWebTypes from 'onnxruntime-web';
 import { packageVersion } from '../harness/package-version.ts';
-import { OrtCompiledModel, type OrtSessionLike } from './ort-session.ts';
+import { NO_SPINNING, OrtCompiledModel, type OrtSessionLike } from './ort-session.ts';
 import type { Availability, CompiledModel, CompilerAdapter, CompilerSettings, ModelArtifact } from './types.ts';
 
 type OrtWeb = typeof OrtWebTypes;
@@ -156,8 +156,7 @@ export class OrtWebAdapter implements CompilerAdapter {
       executionProviders: ['wasm'],
       graphOptimizationLevel: this.optLevel,
       executionMode: 'sequential',
-      // Idle pool threads block instead of spinning: see NO_SPINNING in ort-node.ts.
-      extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
+      extra: NO_SPINNING,
     });
     if (first) {
       // onnxruntime-web writes back the count it could use (1 when threads are not supported).

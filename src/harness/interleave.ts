@@ -78,7 +78,7 @@ async function warmUp(arms: readonly TimedFunction[], options: MeasureOptions): 
   const latencies: number[] = [];
   let iterations = 0;
   const perArmMs = options.warmupTimeMs / arms.length;
-  for (const arm of arms) {
+  for (const [index, arm] of arms.entries()) {
     const times: number[] = [];
     const start = performance.now();
     // At least 2 calls (the first pays for first use), the warm-up iterations unless they would take
@@ -92,7 +92,7 @@ async function warmUp(arms: readonly TimedFunction[], options: MeasureOptions): 
       try {
         await arm();
       } catch (error) {
-        throw new ArmError(arms.indexOf(arm), error);
+        throw new ArmError(index, error);
       }
       times.push(performance.now() - t0);
     }
@@ -188,7 +188,8 @@ export async function measureInterleaved(
   const rule = (elapsedMs: number): StopReason | null => {
     if (rounds === 0) return null;
     const selfSamples = (kept[0] as number[]).length;
-    if (selfSamples >= options.maxSamples) return 'iterations';
+    // The sample cap, for functions so fast that a round holds hundreds of calls, waits for the minimum rounds.
+    if (selfSamples >= options.maxSamples && rounds >= MIN_ROUNDS) return 'iterations';
     if (elapsedMs >= options.maxTimeMs && selfSamples >= options.minSamples && rounds >= MIN_ROUNDS_AT_CAP) return 'time-cap';
     const enough = selfSamples >= options.minSamples && rounds >= MIN_ROUNDS;
     if (!enough || elapsedMs < options.minTimeMs) return null;

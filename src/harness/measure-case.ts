@@ -6,7 +6,7 @@
  * `failed` result with the phase it happened in; an unavailable compiler becomes `unavailable` with
  * its reason. Nothing here imports a runtime: adapters come in by injection.
  */
-import type { CompilerAdapter, ModelArtifact, PreparedRun } from '../adapters/types.ts';
+import type { CompiledModel, CompilerAdapter, ModelArtifact, PreparedRun } from '../adapters/types.ts';
 import {
   caseKey,
   type CaseResult,
@@ -156,7 +156,11 @@ interface Session {
 }
 
 async function openSession(adapter: CompilerAdapter, model: CaseModel, data: Float32Array, batch: number): Promise<Session> {
-  const compiled = await adapter.compile(model);
+  return sessionOf(await adapter.compile(model), data, batch);
+}
+
+/** Binds the batch to a compiled model; the model is disposed again when binding fails. */
+async function sessionOf(compiled: CompiledModel, data: Float32Array, batch: number): Promise<Session> {
   let run: PreparedRun;
   try {
     run = await compiled.prepare(data, batch);
@@ -190,16 +194,10 @@ async function measureAvailable(
     const compileStart = performance.now();
     const compiled = await inPhase('compile', () => adapter.compile(model));
     const compileMs = performance.now() - compileStart;
-    let prepared: PreparedRun;
-    try {
-      enter('run');
-      prepared = await inPhase('run', () => compiled.prepare(data, batch));
-    } catch (error) {
-      await compiled.dispose();
-      throw error;
-    }
-    const first: Session = { run: prepared, close: async () => { try { await prepared.release(); } finally { await compiled.dispose(); } } };
+    enter('run');
+    const first = await inPhase('run', () => sessionOf(compiled, data, batch));
     open.push(first);
+    const mode = first.run.mode;
 
     enter('output');
     const output = await inPhase('run', () => first.run.output());
@@ -236,9 +234,11 @@ async function measureAvailable(
       const self = session === 0 ? first : await inPhase('compile', () => openSession(adapter, model, data, batch));
       if (session > 0) open.push(self);
       let reference: Session | null = paired.session;
-      if (session > 0 && reference !== null && paired.adapter !== null) {
+      if (session > 0 && paired.adapter !== null) {
         const again = paired.adapter;
-        reference = await inPhase('compile', () => openSession(again, model, data, batch));
+        reference = await openSession(again, model, data, batch).catch((error: unknown) => {
+          throw new PhaseError('compile', `reference ${again.id}, measured alongside: ${messageOf(error)}`);
+        });
         open.push(reference);
       }
       const arms = [
@@ -268,14 +268,10 @@ async function measureAvailable(
       timeMs += m.timeMs;
       warmupIterations += m.warmupIterations;
       stoppedBy = m.stoppedBy;
-      // Later sessions are closed as soon as they are measured; the first stays open to the end.
-      if (session > 0) {
-        await self.close();
-        open.splice(open.indexOf(self), 1);
-        if (reference !== null && reference !== paired.session) {
-          await reference.close();
-          open.splice(open.indexOf(reference), 1);
-        }
+      // Each session is let go as soon as it is measured, so at most one of each is held at a time.
+      for (const done of reference === null ? [self] : [self, reference]) {
+        open.splice(open.indexOf(done), 1);
+        await done.close();
       }
     }
     const calls = callsPerRound as readonly number[];
@@ -291,7 +287,7 @@ async function measureAvailable(
       ...common,
       state: 'completed',
       compileMs,
-      mode: first.run.mode,
+      mode,
       latency,
       samples: selfSamples,
       throughput: latency.median > 0 ? (batch * 1000) / latency.median : 0,
@@ -312,8 +308,21 @@ async function measureAvailable(
       },
     };
   } finally {
-    for (const session of open.reverse()) await session.close();
+    await closeAll(open);
   }
+}
+
+/** Closes every session, the last opened first, even when one fails to close; then throws the first failure. */
+async function closeAll(sessions: readonly Session[]): Promise<void> {
+  let failure: unknown = null;
+  for (const session of [...sessions].reverse()) {
+    try {
+      await session.close();
+    } catch (error) {
+      failure ??= error;
+    }
+  }
+  if (failure !== null) throw failure;
 }
 
 interface Paired {

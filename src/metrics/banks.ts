@@ -6,8 +6,8 @@
  *    depth gain: comparisons of a compiler with its reference, free of drift);
  *  - `referenceMs`: the reference's own samples in those rounds (its side of per-block speedup and
  *    compile break-even, at the same moments as the compiler's);
- *  - `anchored`: per-round ratio to the anchor (latency in anchor units: friction β, archetype
- *    orderings, and the gate for compilers without a reference);
+ *  - `anchored`: per-round ratio to the anchor (latency in anchor units: what the gate compares for
+ *    compilers without a reference, and for the reference itself);
  * and `judged(key)`, the bank the gate compares a case in: `relative` where the case has a reference
  * alongside, else `anchored`.
  */

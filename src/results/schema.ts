@@ -176,6 +176,9 @@ export const CompletedCaseSchema = z
       }
     };
     check(['samples'], c.samples.length, callsPerRound);
+    if (reference !== null && c.interleaving.referenceNote !== null) {
+      ctx.addIssue({ code: 'custom', path: ['interleaving', 'referenceNote'], message: 'must be null when the reference was measured alongside' });
+    }
     if (reference !== null) check(['interleaving', 'reference', 'samples'], reference.samples.length, reference.callsPerRound);
     check(['interleaving', 'anchor', 'samples'], anchor.samples.length, anchor.callsPerRound);
     if (c.interleaving.sessionRounds.reduce((a, b) => a + b, 0) !== rounds) {
