@@ -8,7 +8,7 @@
 import { relative } from 'node:path';
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
 import type { SerializedError } from 'vitest';
-import { finishRun, type HarnessError, type FinishOptions } from '../src/pipeline.ts';
+import { finishRun, type FinishInput, type HarnessError, type FinishOptions } from '../src/pipeline.ts';
 import type { GpuInfo } from '../src/adapters/types.ts';
 import type { CaseResult } from '../src/results/schema.ts';
 import { formatDuration } from '../src/report/format.ts';
@@ -17,6 +17,13 @@ import '../src/spec.ts';
 export interface BenchReporterOptions extends Partial<FinishOptions> {
   /** Prints one line per finished case. @default true */
   readonly progress?: boolean;
+  /**
+   * Only collect: at the end of the run keep what `finishRun` needs (see {@link BenchReporter.collected})
+   * and leave finishing to the caller — the bench CLI, which may measure cases again to confirm the
+   * gate's findings before it finishes.
+   * @default false
+   */
+  readonly defer?: boolean;
 }
 
 export default class BenchReporter implements Reporter {
@@ -36,6 +43,7 @@ export default class BenchReporter implements Reporter {
   #finished = 0;
   /** The exit code `finishRun` decided, for the CLI; also set on process.exitCode. */
   exitCode = 0;
+  #finishInput: FinishInput | null = null;
 
   constructor(options: BenchReporterOptions = {}) {
     this.#options = options;
@@ -79,6 +87,11 @@ export default class BenchReporter implements Reporter {
     if (this.#options.progress !== false) this.#printProgress(testCase.name, meta.caseResult);
   }
 
+  /** What the run collected, in `defer` mode once it has ended; null before. */
+  collected(): FinishInput | null {
+    return this.#finishInput;
+  }
+
   #printProgress(name: string, result: CaseResult | undefined): void {
     const elapsedMs = Date.now() - this.#startedAt.getTime();
     // Files are collected one at a time, so the total is estimated from the files seen so far.
@@ -108,7 +121,7 @@ export default class BenchReporter implements Reporter {
     for (const error of unhandledErrors) {
       this.#harnessErrors.push({ where: 'unhandled error', message: error.message ?? String(error) });
     }
-    this.exitCode = await finishRun({
+    const input: FinishInput = {
       cases: [...this.#cases.values()],
       harnessErrors: this.#harnessErrors,
       gpu: this.#gpu,
@@ -116,7 +129,12 @@ export default class BenchReporter implements Reporter {
       finishedAt: new Date(),
       interruptedBy: reason === 'interrupted' ? (process.env.GCB_INTERRUPTED_BY ?? 'interrupted') : null,
       options: this.#options,
-    });
+    };
+    if (this.#options.defer === true) {
+      this.#finishInput = input;
+      return;
+    }
+    this.exitCode = await finishRun(input);
     if (this.exitCode !== 0) process.exitCode = this.exitCode;
   }
 }

@@ -5,7 +5,7 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COMPILER_IDS } from './adapters/registry.ts';
-import { gate, gateExitCode, loadGateConfig, metricsOptionsFromGateConfig, GateConfigError, type Verdict } from './gate/index.ts';
+import { confirmVerdict, gate, gateExitCode, loadGateConfig, metricsOptionsFromGateConfig, GateConfigError, type Verdict } from './gate/index.ts';
 import { unknownCompilerIds } from './gate/config.ts';
 import { computeMetrics, type MetricsSummary } from './metrics/index.ts';
 import { BaselineError, loadBaseline } from './results/baseline.ts';
@@ -40,6 +40,13 @@ export class UsageError extends Error {
   readonly exitCode = 2;
 }
 
+/** The run as first measured: the cases measured again replaced by their first measurements. */
+export function firstMeasurements(run: RunResult): RunResult {
+  if (run.confirmation === null) return run;
+  const first = new Map(run.confirmation.firstCases.map((c) => [c.key, c]));
+  return { ...run, cases: run.cases.map((c) => first.get(c.key) ?? c), confirmation: null };
+}
+
 export function baselinePathFor(run: RunResult, options: Pick<EvaluateOptions, 'baselinesDir' | 'baselinePath'>): string {
   return options.baselinePath ?? join(options.baselinesDir, `${run.hardware.id}.json`);
 }
@@ -72,8 +79,15 @@ export async function evaluateRun(
     if (error instanceof GateConfigError || error instanceof BaselineError) throw new UsageError(error.message);
     throw error;
   }
-  const metrics = computeMetrics(run, metricsOptionsFromGateConfig(config));
-  const verdict = options.gate ? gate(run, baseline, metrics, baseline?.metrics ?? null, config) : null;
+  const metricsOptions = metricsOptionsFromGateConfig(config);
+  const metrics = computeMetrics(run, metricsOptions);
+  let verdict = options.gate ? gate(run, baseline, metrics, baseline?.metrics ?? null, config) : null;
+  if (verdict !== null && run.confirmation !== null) {
+    // Some cases were measured again: a problem stands only when the first measurements had it too.
+    const firstRun = firstMeasurements(run);
+    const first = gate(firstRun, baseline, computeMetrics(firstRun, metricsOptions), baseline?.metrics ?? null, config);
+    verdict = confirmVerdict(first, verdict, run.confirmation.firstCases.map((c) => c.key));
+  }
   const markdown = renderMarkdown({ run, metrics, verdict, harnessErrors });
 
   const reportPath = join(options.reportsDir, 'bench.md');

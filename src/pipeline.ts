@@ -11,7 +11,7 @@ import { selectionFilters, selectionFromEnv } from './selection.ts';
 import { writeJsonAtomic } from './results/atomic.ts';
 import { RunResultSchema, SCHEMA_VERSION, type CaseResult, type RunResult } from './results/schema.ts';
 import { formatZodIssues } from './results/validation.ts';
-import { evaluateRun, type EvaluateOptions } from './evaluate.ts';
+import { evaluateRun, type EvaluateOptions, type Evaluation } from './evaluate.ts';
 import { outputDirsFromEnv } from './output-dirs.ts';
 
 export { outputDirsFromEnv };
@@ -37,6 +37,15 @@ export interface FinishInput {
   readonly finishedAt: Date;
   readonly interruptedBy: string | null;
   readonly options: Partial<FinishOptions>;
+  /** First measurements of cases measured again to confirm the gate's findings (see src/gate/confirm.ts). */
+  readonly confirmation?: readonly CaseResult[];
+}
+
+/** What a finished run came to: its exit code, and (when it got that far) the run and its evaluation. */
+export interface Finished {
+  readonly exitCode: number;
+  readonly run: RunResult | null;
+  readonly evaluation: Evaluation | null;
 }
 
 function log(line = ''): void {
@@ -65,10 +74,20 @@ export function buildRunResult(input: FinishInput): RunResult {
     filters: selectionFilters(selection),
     hardware: hardwareFingerprint(runtimes, input.gpu),
     cases,
+    confirmation:
+      input.confirmation === undefined || input.confirmation.length === 0
+        ? null
+        : { firstCases: [...input.confirmation].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) },
   };
 }
 
 export async function finishRun(input: FinishInput): Promise<number> {
+  return (await finish(input)).exitCode;
+}
+
+/** As {@link finishRun}, returning the run and its evaluation too (the CLI decides on confirming with them). */
+export async function finish(input: FinishInput): Promise<Finished> {
+  const done = (exitCode: number, run: RunResult | null = null, evaluation: Evaluation | null = null): Finished => ({ exitCode, run, evaluation });
   const options: FinishOptions = { ...outputDirsFromEnv(), ...input.options } as FinishOptions;
   try {
     const candidate = buildRunResult(input);
@@ -76,7 +95,7 @@ export async function finishRun(input: FinishInput): Promise<number> {
     if (!parsed.success) {
       // A bug in the suite, not in the user's input: say exactly what is wrong and fail.
       log(`bench: the run result does not match its schema (a bug):\n${formatZodIssues('run result', parsed.error, candidate, 'key', 20)}`);
-      return EXIT.failed;
+      return done(EXIT.failed);
     }
     const run = parsed.data;
     const stamp = run.startedAt.replace(/[:.]/g, '-');
@@ -93,19 +112,19 @@ export async function finishRun(input: FinishInput): Promise<number> {
     }
     if (run.cases.length === 0 && input.harnessErrors.length === 0 && input.interruptedBy === null) {
       log('bench: no case ran: check the filters (--compiler, --model, --batch, --depth, --hardware)');
-      return EXIT.failed;
+      return done(EXIT.failed, run);
     }
 
     const evaluation = await evaluateRun(run, options, harnessErrors);
     if (input.interruptedBy !== null) {
       log(`bench: run interrupted (${input.interruptedBy}): results so far are written and marked incomplete`);
-      return EXIT.interrupted;
+      return done(EXIT.interrupted, run, evaluation);
     }
-    if (failed.length > 0 || input.harnessErrors.length > 0) return EXIT.failed;
-    return evaluation.exitCode;
+    if (failed.length > 0 || input.harnessErrors.length > 0) return done(EXIT.failed, run, evaluation);
+    return done(evaluation.exitCode, run, evaluation);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     log(`bench: ${message}`);
-    return (error as { exitCode?: number }).exitCode ?? EXIT.failed;
+    return done((error as { exitCode?: number }).exitCode ?? EXIT.failed);
   }
 }

@@ -14,13 +14,14 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createVitest } from 'vitest/node';
+import { createVitest, type Vitest } from 'vitest/node';
 import BenchReporter from '../../reporters/bench-reporter.ts';
 import { ARCHETYPE_IDS, BLOCK_IDS } from '../../fixtures/index.ts';
 import { COMPILER_IDS, compilerHardware } from '../adapters/registry.ts';
 import { GateConfigError, loadGateConfig, unknownCompilerIds } from '../gate/config.ts';
 import { outputDirsFromEnv } from '../output-dirs.ts';
-import { EXIT } from '../pipeline.ts';
+import { EXIT, finish, type FinishInput } from '../pipeline.ts';
+import { keysToConfirm } from '../gate/confirm.ts';
 import { selectionFromEnv, SelectionError } from '../selection.ts';
 
 const HELP = `Usage: pnpm bench [options] [-- file filters]
@@ -37,6 +38,7 @@ Options (each also settable as the variable in brackets):
   --engine <name>      tinybench (default) or mitata [GCB_ENGINE]
   --baseline <file>    baseline to gate against (default baselines/<hardware-id>.json)
   --no-gate            measure and report, but do not compare with a baseline
+  --no-confirm         fail on the gate's first findings, without measuring their cases again
   -t <pattern>         only cases whose name matches (Vitest's test name filter)
   -h, --help           this text
 
@@ -66,6 +68,7 @@ function parse(argv: string[]) {
         engine: { type: 'string' },
         baseline: { type: 'string' },
         'no-gate': { type: 'boolean' },
+        'no-confirm': { type: 'boolean' },
         t: { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -159,43 +162,85 @@ async function main(): Promise<void> {
   );
   if (files.length === 0) fail('no spec file matches the selection; see --help for the valid names', EXIT.usage);
 
-  const reporter = new BenchReporter({
+  const gateOptions = {
     gate: values['no-gate'] !== true,
     ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
-  });
+  };
+  let current: Vitest | null = null;
+
+  // Ctrl-C or a kill: stop the run (Vitest abandons the case in progress); the cases that finished are
+  // written, marked incomplete. A second signal quits at once, writing nothing.
+  // Vitest's logger adds its own SIGINT/SIGTERM listeners that exit the process 1 ms later, before the
+  // results are written: they are taken out after each Vitest is created, so that this handler alone decides.
+  let interrupted = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    env.GCB_INTERRUPTED_BY = signal;
+    process.stderr.write(
+      `\nbench: ${signal}: stopping; the case in progress is dropped, the cases that finished are written (signal again to quit at once, writing nothing)\n`,
+    );
+    void current?.cancelCurrentRun('keyboard-input');
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => onSignal(signal));
   const listenersBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
-  const vitest = await createVitest(
-    'test',
-    {
+
+  /** One Vitest run of `runFiles` (only the cases matching `pattern`, when given); what it collected. */
+  const measure = async (runFiles: string[], pattern: string | undefined): Promise<FinishInput> => {
+    const reporter = new BenchReporter({ ...gateOptions, defer: true });
+    const vitest = await createVitest('test', {
       project: process.env.GCB_PROJECT || 'bench',
       watch: false,
       reporters: [reporter],
-      ...(values.t !== undefined ? { testNamePattern: values.t } : {}),
-    },
-  );
-
-  // Ctrl-C or a kill: stop the run (Vitest abandons the case in progress); the reporter writes the cases
-  // that finished, marked incomplete. A second signal quits at once, writing nothing.
-  // Vitest's logger adds its own SIGINT/SIGTERM listeners that exit the process 1 ms later, before the
-  // reporter has written anything: take them out, so that this handler alone decides.
-  let interrupted = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    for (const listener of process.listeners(signal)) if (!listenersBefore.has(listener)) process.off(signal, listener);
-    process.on(signal, () => {
-      if (interrupted) process.exit(EXIT.interrupted);
-      interrupted = true;
-      env.GCB_INTERRUPTED_BY = signal;
-      process.stderr.write(
-        `\nbench: ${signal}: stopping; the case in progress is dropped, the cases that finished are written (signal again to quit at once, writing nothing)\n`,
-      );
-      void vitest.cancelCurrentRun('keyboard-input');
+      ...(pattern !== undefined ? { testNamePattern: pattern } : {}),
     });
-  }
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) if (!listenersBefore.has(listener)) process.off(signal, listener);
+    }
+    current = vitest;
+    await vitest.start(runFiles);
+    await vitest.close();
+    current = null;
+    const collected = reporter.collected();
+    if (collected === null) throw new Error('the bench reporter collected nothing (the run did not end)');
+    return collected;
+  };
 
-  await vitest.start(files);
-  await vitest.close();
-  const vitestCode = typeof process.exitCode === 'number' ? process.exitCode : 0;
-  process.exit(reporter.exitCode !== 0 ? reporter.exitCode : vitestCode);
+  const first = await measure(files, values.t);
+  const finished = await finish(first);
+  let exitCode = finished.exitCode;
+  const verdict = finished.evaluation?.verdict ?? null;
+  const keys = verdict === null || interrupted || values['no-confirm'] === true || finished.evaluation === null ? null : keysToConfirm(verdict, finished.evaluation.metrics);
+  if (exitCode === EXIT.failed && keys !== null && keys.length > 0) {
+    // A finding fails the run only if it reproduces: measure the cases it involves again.
+    process.stdout.write(`\nbench: confirming ${verdict?.problems.length} finding(s): measuring ${keys.length} case(s) again\n`);
+    const again = await measure(filesOf(keys, files), keyPattern(keys));
+    const remeasured = new Map(again.cases.map((c) => [c.key, c]));
+    const firstCases = first.cases.filter((c) => remeasured.has(c.key));
+    exitCode = (
+      await finish({
+        ...first,
+        cases: first.cases.map((c) => remeasured.get(c.key) ?? c),
+        confirmation: firstCases,
+        harnessErrors: [...first.harnessErrors, ...again.harnessErrors],
+        finishedAt: again.finishedAt,
+        interruptedBy: again.interruptedBy,
+      })
+    ).exitCode;
+  }
+  process.exit(exitCode);
+}
+
+/** The spec files (of those run) that hold the cases of `keys` (`suite/model/compiler/…`). */
+function filesOf(keys: readonly string[], files: readonly string[]): string[] {
+  const wanted = new Set(keys.map((k) => k.split('/').slice(0, 3).join(sep)));
+  return files.filter((file) => wanted.has(file.replace(/\.bench\.ts$/, '').split(sep).slice(-3).join(sep)));
+}
+
+/** A Vitest test-name pattern matching exactly the cases of `keys` (their names end with the key). */
+function keyPattern(keys: readonly string[]): string {
+  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `(?:^|\\s)(?:${keys.map(escape).join('|')})$`;
 }
 
 /** Where spec files live: benches/, or GCB_SPEC_DIR (tests only). */

@@ -20,13 +20,13 @@ import { reversalChecks } from './reversal-checks.ts';
 import { depthGainChecks, frictionChecks } from './series-checks.ts';
 import type { State } from './state.ts';
 import {
+  countsOf,
   summaryLine,
   type CaseVerdict,
   type Problem,
   type ReversalFinding,
   type SeriesVerdict,
   type Verdict,
-  type VerdictCounts,
 } from './verdict.ts';
 
 export { staleReason } from './cases.ts';
@@ -112,22 +112,7 @@ export function gate(
   } else if (metrics.reversals.length > 0) {
     notes.push(`${metrics.reversals.length} reversal(s) in this run; no baseline to judge them against`);
   }
-  const tally = (kind: CaseVerdict['kind']) => cases.filter((c) => c.kind === kind).length;
-  const counts: VerdictCounts = {
-    regression: tally('regression'),
-    improvement: tally('improvement'),
-    unchanged: tally('unchanged'),
-    new: tally('new'),
-    missing: tally('missing'),
-    stale: tally('stale'),
-    unjudged: tally('unjudged'),
-    failed: tally('failed'),
-    filtered,
-    seriesRegressions: series.filter((s) => s.kind === 'regression').length,
-    seriesImprovements: series.filter((s) => s.kind === 'improvement').length,
-    newReversals: reversals.filter((r) => r.kind === 'new-reversal').length,
-    flippedOrderings: reversals.filter((r) => r.kind === 'flipped-ordering').length,
-  };
+  const counts = countsOf(cases, series, reversals, filtered);
   const passed = problems.length === 0;
   return {
     passed,

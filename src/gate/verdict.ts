@@ -117,6 +117,31 @@ export interface Verdict {
   readonly baseline: { readonly hardwareId: string; readonly createdFrom: string } | null;
 }
 
+/** The verdict's counts, from its case, series and reversal findings. */
+export function countsOf(
+  cases: readonly CaseVerdict[],
+  series: readonly SeriesVerdict[],
+  reversals: readonly ReversalFinding[],
+  filtered: number,
+): VerdictCounts {
+  const tally = (kind: CaseVerdictKind) => cases.filter((c) => c.kind === kind).length;
+  return {
+    regression: tally('regression'),
+    improvement: tally('improvement'),
+    unchanged: tally('unchanged'),
+    new: tally('new'),
+    missing: tally('missing'),
+    stale: tally('stale'),
+    unjudged: tally('unjudged'),
+    failed: tally('failed'),
+    filtered,
+    seriesRegressions: series.filter((s) => s.kind === 'regression').length,
+    seriesImprovements: series.filter((s) => s.kind === 'improvement').length,
+    newReversals: reversals.filter((r) => r.kind === 'new-reversal').length,
+    flippedOrderings: reversals.filter((r) => r.kind === 'flipped-ordering').length,
+  };
+}
+
 export const EXIT_PASS = 0;
 export const EXIT_GATE_FAILED = 1;
 

@@ -260,6 +260,12 @@ export const RunResultSchema = z
     filters: z.record(z.string(), z.string()),
     hardware: HardwareSchema,
     cases: z.array(CaseResultSchema),
+    /**
+     * When the gate's first verdict found problems, the cases they involve were measured again and
+     * `cases` holds the new measurements; here are the first ones. A problem fails the run only when
+     * the gate finds it in both (see src/gate/confirm.ts). Null when nothing was measured again.
+     */
+    confirmation: z.object({ firstCases: z.array(CaseResultSchema) }).strict().nullable(),
   })
   .strict();
 export type RunResult = z.infer<typeof RunResultSchema>;

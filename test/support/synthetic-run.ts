@@ -195,6 +195,7 @@ export function makeRun(cases: readonly SyntheticCase[], options: RunOptions = {
       gpu: null,
     },
     cases: cases.map((c) => syntheticCase(c, pairedReference(c, cases, referenceSpec))),
+    confirmation: null,
   });
 }
 
