@@ -5,10 +5,10 @@
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { COMPILER_IDS } from './adapters/registry.ts';
-import { confirmVerdict, gate, gateExitCode, loadGateConfig, metricsOptionsFromGateConfig, GateConfigError, type Verdict } from './gate/index.ts';
+import { confirmVerdict, gate, gateExitCode, loadGateConfig, metricsOptionsFromGateConfig, GateConfigError, type GateConfig, type Verdict } from './gate/index.ts';
 import { unknownCompilerIds } from './gate/config.ts';
 import { computeMetrics, type MetricsSummary } from './metrics/index.ts';
-import { BaselineError, loadBaseline } from './results/baseline.ts';
+import { BaselineError, loadBaseline, type Baseline } from './results/baseline.ts';
 import { writeFileAtomic } from './results/atomic.ts';
 import type { RunResult } from './results/schema.ts';
 import { green, red, renderCaseSummary } from './report/console.ts';
@@ -38,6 +38,22 @@ export interface Evaluation {
 /** A problem with the user's input (config, baseline): exit 2, with the message. */
 export class UsageError extends Error {
   readonly exitCode = 2;
+}
+
+/**
+ * The run's metrics and, unless `baseline` is undefined (not gated), its verdict against the baseline
+ * (null: none yet). When cases were measured again, a problem stands only when the gate also finds it
+ * in the first measurements (see src/gate/confirm.ts).
+ */
+export function judge(run: RunResult, baseline: Baseline | null | undefined, config: GateConfig): { metrics: MetricsSummary; verdict: Verdict | null } {
+  const options = metricsOptionsFromGateConfig(config);
+  const metrics = computeMetrics(run, options);
+  if (baseline === undefined) return { metrics, verdict: null };
+  const verdict = gate(run, baseline, metrics, baseline?.metrics ?? null, config);
+  if (run.confirmation === null) return { metrics, verdict };
+  const firstRun = firstMeasurements(run);
+  const first = gate(firstRun, baseline, computeMetrics(firstRun, options), baseline?.metrics ?? null, config);
+  return { metrics, verdict: confirmVerdict(first, verdict, run.confirmation.firstCases.map((c) => c.key)) };
 }
 
 /** The run as first measured: the cases measured again replaced by their first measurements. */
@@ -79,15 +95,7 @@ export async function evaluateRun(
     if (error instanceof GateConfigError || error instanceof BaselineError) throw new UsageError(error.message);
     throw error;
   }
-  const metricsOptions = metricsOptionsFromGateConfig(config);
-  const metrics = computeMetrics(run, metricsOptions);
-  let verdict = options.gate ? gate(run, baseline, metrics, baseline?.metrics ?? null, config) : null;
-  if (verdict !== null && run.confirmation !== null) {
-    // Some cases were measured again: a problem stands only when the first measurements had it too.
-    const firstRun = firstMeasurements(run);
-    const first = gate(firstRun, baseline, computeMetrics(firstRun, metricsOptions), baseline?.metrics ?? null, config);
-    verdict = confirmVerdict(first, verdict, run.confirmation.firstCases.map((c) => c.key));
-  }
+  const { metrics, verdict } = judge(run, options.gate ? baseline : undefined, config);
   const markdown = renderMarkdown({ run, metrics, verdict, harnessErrors });
 
   const reportPath = join(options.reportsDir, 'bench.md');

@@ -44,9 +44,9 @@ describe('parseBaseline errors name the file and the problem', () => {
   it('reports an unsupported schemaVersion with the version found and the one supported', () => {
     const e = errorOf(JSON.stringify({ ...JSON.parse(good), schemaVersion: 1 }));
     expect(e.message).toBe(
-      'baselines/x.json: baseline schemaVersion 1 is not supported (this version reads schemaVersion 2); re-create the baseline from a fresh complete run',
+      'baselines/x.json: baseline schemaVersion 1 is not supported (this version reads schemaVersion 3); re-create the baseline from a fresh complete run',
     );
-    expect(errorOf('{"cases": []}').message).toMatch(/schemaVersion is missing \(supported: 2\)/);
+    expect(errorOf('{"cases": []}').message).toMatch(/schemaVersion is missing \(supported: 3\)/);
   });
 
   it('reports unknown keys with their path', () => {

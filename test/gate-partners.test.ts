@@ -4,6 +4,7 @@
  * speed between the baseline and the run does not enter, and a slowdown is charged to the arm that slowed.
  */
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_GATE_CONFIG, parseGateConfig } from '../src/gate/config.ts';
 import type { CompletedCase, RunResult } from '../src/results/schema.ts';
 import { baselineOf, judgeRun } from './support/gate-harness.ts';
 import { makeRun, randomSamples, type SyntheticCase } from './support/synthetic-run.ts';
@@ -81,5 +82,10 @@ describe('gate: each case against its partner', () => {
     expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals (2 not judged: machine in another state)');
     expect(v.notes).toContain(verdictOf(v, K_ALL)?.message);
     expect(baseline.cases.find((c) => c.key === K_ALL)?.judged?.quietAnchorMs).toBe(1);
+    // The tolerance is a setting: with it wide open, the slower compiler is caught relative to its reference.
+    const open = judgeRun(run(6, { machine: 1.4, all: 6 * 1.3 }), baseline, { ...DEFAULT_GATE_CONFIG, machineStateTolerance: 10 });
+    expect(verdictOf(open, K_ALL)?.kind).toBe('regression');
+    expect(parseGateConfig('{"machineStateTolerance": 0.3}', 'g.json').machineStateTolerance).toBe(0.3);
+    expect(() => parseGateConfig('{"machineStateTolerance": "wide"}', 'g.json')).toThrow(/machineStateTolerance must be a number between 0 and 10, got "wide"/);
   });
 });

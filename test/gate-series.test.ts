@@ -90,8 +90,8 @@ describe('gate: reversals', () => {
     const v = judgeRun(run, baseline);
     expect(v.reversals).toEqual([]);
     expect(v.passed).toBe(true);
-    expect(v.notes.some((n) => n.startsWith('reversal within the 10% practical threshold, not a failure'))).toBe(true);
-    expect(v.notes.some((n) => /^archetype ordering ort-cpu-all\/b=8\/cnn-like~vit-like changed within the 10% practical threshold/.test(n))).toBe(true);
+    expect(v.notes.some((n) => n.startsWith('reversal within the practical threshold (10.0% for '))).toBe(true);
+    expect(v.notes.some((n) => /^archetype ordering ort-cpu-all\/b=8\/cnn-like~vit-like changed within the 10.0% practical threshold/.test(n))).toBe(true);
   });
 
   it('ignores a flip that is not significant', () => {

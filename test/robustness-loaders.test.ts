@@ -122,13 +122,13 @@ describe('wrong version or wrong kind of file', () => {
       `${RF}: results file schemaVersion 1 is not supported (this version reads schemaVersion 2); it was written by another version of graph-compiler-bench; re-run pnpm bench`,
     );
     expect(baselineError(edited(BASELINE, (d) => (d.schemaVersion = 0))).message).toBe(
-      `${BF}: baseline schemaVersion 0 is not supported (this version reads schemaVersion 2); re-create the baseline from a fresh complete run`,
+      `${BF}: baseline schemaVersion 0 is not supported (this version reads schemaVersion 3); re-create the baseline from a fresh complete run`,
     );
     expect(resultsError(edited(RESULTS, (d) => (d.schemaVersion = '1'))).message).toMatch(/^results\/latest\.json: results file schemaVersion "1" is not supported/);
   });
 
   it('a missing schemaVersion', () => {
-    expect(baselineError(edited(BASELINE, (d) => delete d.schemaVersion)).message).toBe(`${BF}: schemaVersion is missing (supported: 2); is this a baseline?`);
+    expect(baselineError(edited(BASELINE, (d) => delete d.schemaVersion)).message).toBe(`${BF}: schemaVersion is missing (supported: 3); is this a baseline?`);
     expect(resultsError(edited(RESULTS, (d) => delete d.schemaVersion)).message).toBe(`${RF}: schemaVersion is missing (supported: 2); is this a results file?`);
   });
 

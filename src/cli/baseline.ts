@@ -1,25 +1,30 @@
 /**
- * `pnpm bench:baseline [results.json] [--out file]`: (re)writes the baseline of the run's hardware
- * from a complete run, atomically, and prints what changed. Explicit by design: `pnpm bench` never
- * touches a baseline.
+ * `pnpm bench:baseline [results.json ...] [--last N] [--out file]`: (re)writes the baseline of the
+ * runs' hardware from one or more complete runs, atomically, and prints what changed. Explicit by
+ * design: `pnpm bench` never touches a baseline.
  *
  * Refuses (exit 1) an incomplete run, a run with failed cases, and a run slowed by the test-only
  * GCB_TEST_SLOWDOWN setting: none of them is a trustworthy reference. Bad input exits 2.
  */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadGateConfig, metricsOptionsFromGateConfig } from '../gate/index.ts';
 import { computeMetrics } from '../metrics/index.ts';
 import { outputDirsFromEnv } from '../pipeline.ts';
 import { baselinePathFor } from '../evaluate.ts';
-import { baselineFromRun, diffBaselines, formatBaselineDiff, loadBaseline, writeBaseline, BaselineError } from '../results/baseline.ts';
+import { baselineFromRuns, diffBaselines, formatBaselineDiff, loadBaseline, writeBaseline, BaselineError, RUN_TO_RUN_QUANTILE } from '../results/baseline.ts';
 import { loadRunResult } from '../results/run-file.ts';
 import type { RunResult } from '../results/schema.ts';
 import { runCli, CliError } from './run-cli.ts';
 
-const HELP = `Usage: pnpm bench:baseline [results.json] [--out baselines/<hardware-id>.json]
+const HELP = `Usage: pnpm bench:baseline [results.json ...] [--last N] [--out baselines/<hardware-id>.json]
 
-Writes the baseline for the run's hardware from a complete run (default results/latest.json) and
-prints what changed. Commit the file: pull requests are gated against it.
+Writes the baseline for the runs' hardware from one or more complete runs (default
+results/latest.json; --last N: the N newest results/run-*.json) and prints what changed. Made from
+several runs, the baseline pools their rounds and records how far each compiler's ratios moved
+between them; the gate never calls a smaller change a regression. Commit the file: pull requests
+are gated against it.
 `;
 
 /** Why a run cannot become a baseline, or null when it can. */
@@ -32,26 +37,57 @@ export function baselineRefusal(run: RunResult): string | null {
   return null;
 }
 
+/** The `count` newest timestamped results files (results/run-<ISO time>.json), oldest first. */
+async function newestRuns(resultsDir: string, count: number): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(resultsDir);
+  } catch (error) {
+    throw new CliError(`--last ${count}: cannot read ${resultsDir} (${(error as Error).message})`, 2);
+  }
+  const runs = names.filter((n) => /^run-.+\.json$/.test(n)).sort();
+  if (runs.length < count) throw new CliError(`--last ${count}: ${resultsDir} holds ${runs.length} timestamped run file(s); run pnpm bench ${count - runs.length} more time(s)`, 2);
+  return runs.slice(-count).map((n) => join(resultsDir, n));
+}
+
 await runCli(async () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { out: { type: 'string' }, last: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     process.stdout.write(HELP);
     return 0;
   }
-  if (positionals.length > 1) throw new CliError(`expected at most one results file, got ${positionals.length}\n\n${HELP}`, 2);
   const dirs = outputDirsFromEnv();
-  const resultsPath = positionals[0] ?? `${dirs.resultsDir}/latest.json`;
-  const run = await loadRunResult(resultsPath);
-  const refusal = baselineRefusal(run);
-  if (refusal !== null) throw new CliError(`not writing a baseline from ${resultsPath}: ${refusal}`, 1);
+  let paths: string[];
+  if (values.last !== undefined) {
+    const count = Number(values.last);
+    if (!Number.isInteger(count) || count < 1) throw new CliError(`--last must be a positive whole number of runs, got "${values.last}"`, 2);
+    if (positionals.length > 0) throw new CliError(`give results files or --last, not both\n\n${HELP}`, 2);
+    paths = await newestRuns(dirs.resultsDir, count);
+  } else {
+    paths = positionals.length > 0 ? positionals : [`${dirs.resultsDir}/latest.json`];
+  }
+  if (new Set(paths.map((p) => resolve(p))).size !== paths.length) throw new CliError(`a results file is named twice (${paths.join(', ')}): each run counts once`, 2);
+  const runs: RunResult[] = [];
+  for (const path of paths) {
+    const run = await loadRunResult(path);
+    const refusal = baselineRefusal(run);
+    if (refusal !== null) throw new CliError(`not writing a baseline from ${path}: ${refusal}`, 1);
+    runs.push(run);
+  }
 
   const config = await loadGateConfig(dirs.gateConfigPath);
-  const metrics = computeMetrics(run, metricsOptionsFromGateConfig(config));
-  const baseline = baselineFromRun(run, metrics);
-  const path = baselinePathFor(run, { baselinesDir: dirs.baselinesDir, ...(values.out ? { baselinePath: values.out } : {}) });
+  const options = metricsOptionsFromGateConfig(config);
+  let baseline;
+  try {
+    baseline = baselineFromRuns(runs.map((run) => ({ run, metrics: computeMetrics(run, options) })));
+  } catch (error) {
+    if (error instanceof BaselineError) throw new CliError(`not writing a baseline from ${paths.join(', ')}: ${error.message}`, 1);
+    throw error;
+  }
+  const path = baselinePathFor(runs[0] as RunResult, { baselinesDir: dirs.baselinesDir, ...(values.out ? { baselinePath: values.out } : {}) });
 
   let previous = null;
   try {
@@ -63,6 +99,8 @@ await runCli(async () => {
   }
   await writeBaseline(path, baseline);
   const lines = previous === null ? [`new baseline with ${baseline.cases.length} cases`] : formatBaselineDiff(diffBaselines(previous, baseline));
-  process.stdout.write(`${lines.join('\n')}\nbench:baseline: wrote ${path} (hardware ${run.hardware.id}, ${baseline.cases.length} cases)\n`);
+  const spreads = Object.entries(baseline.runToRun.spread).map(([key, s]) => `  ${key}: ${(s.spread * 100).toFixed(1)}% (${s.pairs} run pairs × cases)`);
+  if (spreads.length > 0) lines.push(`run-to-run spread over ${runs.length} runs (p${RUN_TO_RUN_QUANTILE * 100} of |change|; the gate's smallest believable change where above the threshold):`, ...spreads);
+  process.stdout.write(`${lines.join('\n')}\nbench:baseline: wrote ${path} (hardware ${baseline.hardwareId}, ${baseline.cases.length} cases, from ${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
   return 0;
 });

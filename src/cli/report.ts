@@ -5,11 +5,10 @@
  */
 import { appendFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { gate, loadGateConfig, metricsOptionsFromGateConfig } from '../gate/index.ts';
-import { computeMetrics } from '../metrics/index.ts';
+import { loadGateConfig } from '../gate/index.ts';
 import { checkMergeable, crossHardwareReversals, crossHardwareTable } from '../metrics/cross-hardware.ts';
 import { outputDirsFromEnv } from '../pipeline.ts';
-import { baselinePathFor } from '../evaluate.ts';
+import { baselinePathFor, judge } from '../evaluate.ts';
 import { loadBaseline } from '../results/baseline.ts';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { loadRunResult } from '../results/run-file.ts';
@@ -46,10 +45,8 @@ await runCli(async () => {
   const config = await loadGateConfig(dirs.gateConfigPath);
   const machines: MergedInput['machines'][number][] = [];
   for (const { run } of runs) {
-    const metrics = computeMetrics(run, metricsOptionsFromGateConfig(config));
-    const baseline = values['no-gate'] ? null : await loadBaseline(baselinePathFor(run, { baselinesDir: dirs.baselinesDir }));
-    const verdict = values['no-gate'] ? null : gate(run, baseline, metrics, baseline?.metrics ?? null, config);
-    machines.push({ run, metrics, verdict });
+    const baseline = values['no-gate'] ? undefined : await loadBaseline(baselinePathFor(run, { baselinesDir: dirs.baselinesDir }));
+    machines.push({ run, ...judge(run, baseline, config) });
   }
   const input: MergedInput = { machines, table: crossHardwareTable(machines), reversals: crossHardwareReversals(machines) };
   const markdown = renderMergedMarkdown(input);

@@ -1,14 +1,12 @@
 /** Per-case verdicts: failed, missing, stale, new, or the bootstrap comparison of medians. */
 import { estimate } from '../metrics/estimate.ts';
 import type { BaselineCase, Judged } from '../results/baseline.ts';
-import { MACHINE_STATE_TOLERANCE } from '../harness/anchor.ts';
 import { judgedPartner, type PartnerKind } from '../results/ratios.ts';
 import type { CaseResult, CompletedCase } from '../results/schema.ts';
 import { mannWhitneyU } from '../stats/mann-whitney.ts';
-import { thresholdFor } from './config.ts';
 import { ciPair, ciText, ms, pct } from './format.ts';
 import { judge, type Judgement } from './judge.ts';
-import type { State } from './state.ts';
+import { appliedThreshold, thresholdText, type State } from './state.ts';
 import type { CaseEvidence, CaseVerdict } from './verdict.ts';
 
 /** Why a case cannot be compared with its baseline (model, runtime or partner changed), or null. */
@@ -56,7 +54,8 @@ function compareCase(st: State, rc: CompletedCase, bc: BaselineCase, judged: Jud
     },
     st.settings,
   );
-  const threshold = thresholdFor(st.config, metric, rc.compiler.id);
+  const applied = appliedThreshold(st, metric, rc.compiler.id);
+  const threshold = applied.threshold;
   const runRatios = runBank.samples(key);
   const mw = mannWhitneyU(runRatios, judged.samples);
   const runMedian = runBank.median(key);
@@ -81,6 +80,8 @@ function compareCase(st: State, rc: CompletedCase, bc: BaselineCase, judged: Jud
     resamples: st.settings.resamples,
     mannWhitneyP: mw.p,
     threshold,
+    configuredThreshold: applied.configured,
+    runToRunSpread: applied.spread,
     runRounds: runRatios.length,
     baselineSamples: judged.samples.length,
     baselineRounds: judged.rounds,
@@ -90,7 +91,7 @@ function compareCase(st: State, rc: CompletedCase, bc: BaselineCase, judged: Jud
   const how = partnerText(judged.against, judged.partnerId);
   const detail =
     `lat/${judged.against === 'reference' ? judged.partnerId : 'anchor'} ${runMedian.toPrecision(4)} vs ${baseMedian.toPrecision(4)}; ` +
-    `ratio ${ratio.value.toFixed(3)}, ${ciText(ratio)}; Mann–Whitney p = ${mw.p < 1e-4 ? mw.p.toExponential(1) : mw.p.toPrecision(2)}; threshold ${pct(threshold)}; ` +
+    `ratio ${ratio.value.toFixed(3)}, ${ciText(ratio)}; Mann–Whitney p = ${mw.p < 1e-4 ? mw.p.toExponential(1) : mw.p.toPrecision(2)}; threshold ${thresholdText(st, applied, rc.compiler.id, pct)}; ` +
     `median ${ms(runMs)} vs ${ms(baseMs)}, not judged`;
   if (judgement === 'worse') {
     const message = `regression: ${key} is ${pct(ratio.value - 1)} slower than the baseline ${how} (${detail})`;
@@ -143,14 +144,17 @@ export function caseVerdict(st: State, key: string, rc: CaseResult | undefined, 
   }
   const judged = bc.judged as Judged;
   const runAnchor = rc.interleaving.disturbance.quietAnchorMs;
-  if (judged.quietAnchorMs > 0 && Math.abs(Math.log(runAnchor / judged.quietAnchorMs)) > Math.log1p(MACHINE_STATE_TOLERANCE)) {
+  const tolerance = st.config.machineStateTolerance;
+  // Judged when the machine is in the state of any of the baseline's runs.
+  const nearest = judged.runs.reduce((best, r) => (Math.abs(Math.log(runAnchor / r.quietAnchorMs)) < Math.abs(Math.log(runAnchor / best)) ? r.quietAnchorMs : best), judged.quietAnchorMs);
+  if (nearest > 0 && Math.abs(Math.log(runAnchor / nearest)) > Math.log1p(tolerance)) {
     return {
       key,
       kind: 'unjudged',
       compilerId,
       message:
         `not judged: ${key} was measured with the machine in another state than in the baseline ` +
-        `(the anchor took ${ms(runAnchor)} a call, ${ms(judged.quietAnchorMs)} in the baseline, beyond ±${pct(MACHINE_STATE_TOLERANCE)}), where ratios between workloads differ too; run again`,
+        `(the anchor took ${ms(runAnchor)} a call, ${judged.runs.length > 1 ? `${judged.runs.map((r) => ms(r.quietAnchorMs)).join(', ')} in the baseline's runs` : `${ms(nearest)} in the baseline`}, beyond ±${pct(tolerance)}), where ratios between workloads differ too; run again`,
       evidence: null,
     };
   }

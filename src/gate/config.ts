@@ -9,6 +9,7 @@ import { METRIC_IDS, isMetricId, type MetricId } from '../metrics/registry.ts';
 import { DEFAULT_REFERENCE, type ReferenceSpec } from '../metrics/reference.ts';
 import type { MetricsOptions } from '../metrics/types.ts';
 import { formatZodIssues, parseJsonText } from '../results/validation.ts';
+import { MACHINE_STATE_TOLERANCE } from '../harness/anchor.ts';
 
 export interface GateConfig {
   /** Two-sided confidence level of every interval the gate judges by. */
@@ -28,6 +29,13 @@ export interface GateConfig {
   readonly mannWhitney: { readonly require: boolean };
   /** Series-level checks; each can be turned off. */
   readonly checks: { readonly friction: boolean; readonly depthGain: boolean; readonly reversals: boolean };
+  /**
+   * A case is not judged when its quiet anchor speed in the run and in the baseline differ by more than
+   * this fraction (on the log scale): the machine was in another state, where ratios between workloads
+   * differ too. See docs/metrics.md.
+   * @default 0.15
+   */
+  readonly machineStateTolerance: number;
 }
 
 export const DEFAULT_GATE_CONFIG: GateConfig = {
@@ -37,6 +45,7 @@ export const DEFAULT_GATE_CONFIG: GateConfig = {
   reference: DEFAULT_REFERENCE,
   mannWhitney: { require: false },
   checks: { friction: true, depthGain: true, reversals: true },
+  machineStateTolerance: MACHINE_STATE_TOLERANCE,
 };
 
 export class GateConfigError extends Error {
@@ -79,6 +88,7 @@ export const GateConfigFileSchema = z.strictObject({
     .optional(),
   mannWhitney: z.strictObject({ require: bool.optional() }).optional(),
   checks: z.strictObject({ friction: bool.optional(), depthGain: bool.optional(), reversals: bool.optional() }).optional(),
+  machineStateTolerance: threshold.optional(),
 });
 export type GateConfigFile = z.infer<typeof GateConfigFileSchema>;
 
@@ -100,6 +110,7 @@ export function resolveGateConfig(file: GateConfigFile, defaults: GateConfig = D
     },
     mannWhitney: { ...defaults.mannWhitney, ...drop(file.mannWhitney) },
     checks: { ...defaults.checks, ...drop(file.checks) },
+    machineStateTolerance: file.machineStateTolerance ?? defaults.machineStateTolerance,
   };
 }
 

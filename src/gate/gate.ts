@@ -71,6 +71,8 @@ export function gate(
     settings,
     run: banksOf(run.cases, settings, 'run'),
     baseJudged: new SampleBank(baseJudged, settings, 'baseline'),
+    runToRun: base?.runToRun.spread ?? {},
+    baselineRuns: base?.runToRun.runs ?? 1,
     referenceOf: new Map(
       run.cases.flatMap((c) => (c.state === 'completed' && c.interleaving.reference !== null ? [[c.key, c.interleaving.reference.compilerId] as const] : [])),
     ),
@@ -130,6 +132,14 @@ export function gate(
       defaultThreshold: config.threshold.default,
       mannWhitneyRequired: config.mannWhitney.require,
     },
-    baseline: baseline === null ? null : { hardwareId: baseline.hardwareId, createdFrom: baseline.createdFrom.finishedAt },
+    baseline:
+      baseline === null
+        ? null
+        : {
+            hardwareId: baseline.hardwareId,
+            createdFrom: baseline.createdFrom.finishedAt,
+            runs: baseline.runToRun.runs,
+            runToRun: Object.fromEntries(Object.entries(baseline.runToRun.spread).map(([key, s]) => [key, s.spread])),
+          },
   };
 }

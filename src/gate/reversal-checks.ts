@@ -1,9 +1,8 @@
 /** New reversals and flipped archetype orderings, run against baseline. */
 import type { BaselineMetrics, BaselineOrdering } from '../results/baseline.ts';
 import type { ArchetypeOrdering, MetricsSummary } from '../metrics/types.ts';
-import { thresholdFor } from './config.ts';
-import { ciText } from './format.ts';
-import type { State } from './state.ts';
+import { ciText, pct } from './format.ts';
+import { appliedThreshold, type State } from './state.ts';
 import type { ReversalFinding } from './verdict.ts';
 
 function orderingText(o: Pick<ArchetypeOrdering | BaselineOrdering, 'a' | 'b' | 'faster'>, ratio: number | null): string {
@@ -22,13 +21,17 @@ function clear(ratio: number | null, threshold: number): boolean {
 
 export function reversalChecks(st: State, metrics: MetricsSummary, baseMetrics: BaselineMetrics): ReversalFinding[] {
   const out: ReversalFinding[] = [];
-  const threshold = thresholdFor(st.config, 'archetype-ratio', '*');
+  // An ordering must be clear beyond the threshold and beyond how far that compiler's archetype ratios
+  // moved between the baseline's runs.
+  const thresholdOf = (compilerId: string) => appliedThreshold(st, 'archetype-ratio', compilerId).threshold;
   const known = new Set(baseMetrics.reversals.map((r) => r.id));
   for (const r of metrics.reversals) {
     if (known.has(r.id)) {
       st.notes.push(`known reversal (also in the baseline): ${r.message}`);
-    } else if (!clear(r.referenceRatio.value, threshold) || !clear(r.compilerRatio.value, threshold)) {
-      st.notes.push(`reversal within the ${(threshold * 100).toFixed(0)}% practical threshold, not a failure: ${r.message}`);
+    } else if (!clear(r.referenceRatio.value, thresholdOf(r.referenceId)) || !clear(r.compilerRatio.value, thresholdOf(r.compilerId))) {
+      st.notes.push(
+        `reversal within the practical threshold (${pct(thresholdOf(r.referenceId))} for ${r.referenceId}, ${pct(thresholdOf(r.compilerId))} for ${r.compilerId}), not a failure: ${r.message}`,
+      );
     } else if (r.caseKeys.every((k) => st.comparable.has(k))) {
       const message = `new reversal: ${r.message}; the baseline had no such reversal`;
       st.problems.push({ kind: 'new-reversal', key: r.id, message });
@@ -45,8 +48,9 @@ export function reversalChecks(st: State, metrics: MetricsSummary, baseMetrics: 
       st.notes.push(`archetype ordering ${before.id} changed, but a case is new or stale; not judged`);
       continue;
     }
+    const threshold = thresholdOf(before.compilerId);
     if (!clear(before.ratio, threshold) || !clear(after.ratio.value, threshold)) {
-      st.notes.push(`archetype ordering ${before.id} changed within the ${(threshold * 100).toFixed(0)}% practical threshold, not a failure`);
+      st.notes.push(`archetype ordering ${before.id} changed within the ${pct(threshold)} practical threshold, not a failure`);
       continue;
     }
     const where = before.depth === null ? `b=${before.batch}` : `b=${before.batch}/d=${before.depth}`;

@@ -3,10 +3,9 @@ import { depthGain } from '../metrics/depth.ts';
 import { estimate, type SampleBank } from '../metrics/estimate.ts';
 import { frictionBeta } from '../metrics/friction.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
-import { thresholdFor } from './config.ts';
 import { ciPair, ciText, pct, signed } from './format.ts';
 import { judge, type Judgement } from './judge.ts';
-import type { State } from './state.ts';
+import { appliedThreshold, thresholdText, type State } from './state.ts';
 import type { SeriesVerdict } from './verdict.ts';
 
 function seriesKind(j: Judgement): SeriesVerdict['kind'] {
@@ -29,7 +28,8 @@ export function frictionChecks(st: State, metrics: MetricsSummary): SeriesVerdic
   const out: SeriesVerdict[] = [];
   for (const s of metrics.friction) {
     const points = s.points.filter((p) => st.comparable.has(p.key));
-    const threshold = thresholdFor(st.config, 'friction-beta', s.compilerId);
+    const applied = appliedThreshold(st, 'friction-beta', s.compilerId);
+    const threshold = applied.threshold;
     const batches = points.map((p) => p.batch);
     const base = { series: s.series, metric: 'friction-beta' as const, compilerId: s.compilerId, threshold, points: batches };
     const skipped = (reason: string): SeriesVerdict => ({ ...base, kind: 'skipped', run: null, baseline: null, change: null, ci: null, message: `friction ${s.series}: ${reason}; not judged` });
@@ -70,7 +70,7 @@ export function frictionChecks(st: State, metrics: MetricsSummary): SeriesVerdic
     const what = relative ? `β − β of ${partnerOf(st, keys[0] as string)} (measured alongside)` : 'β (in anchor units)';
     const message =
       `friction ${kind}: ${s.series} ${what} ${verb} from ${baseBeta.toFixed(3)} to ${runBeta.toFixed(3)} ` +
-      `(${signed(change.value)}, ${ciText(change, (x) => signed(x))}; threshold ${threshold}) over batches ${batches.join(',')}`;
+      `(${signed(change.value)}, ${ciText(change, (x) => signed(x))}; threshold ${thresholdText(st, applied, s.compilerId, (v) => v.toFixed(3))}) over batches ${batches.join(',')}`;
     if (kind === 'regression') st.problems.push({ kind: 'series-regression', key: s.series, message });
     out.push({ ...base, kind, run: runBeta, baseline: baseBeta, change: change.value, ci: ciPair(change), message });
   }
@@ -89,7 +89,8 @@ export function depthGainChecks(st: State, metrics: MetricsSummary): SeriesVerdi
     const refId = s.comparison.referenceId;
     const rows = s.points.filter((p) => st.comparable.has(p.key) && st.run.relative.has(p.key));
     const depths = rows.map((x) => x.depth);
-    const threshold = thresholdFor(st.config, 'depth-gain', s.compilerId);
+    const applied = appliedThreshold(st, 'depth-gain', s.compilerId);
+    const threshold = applied.threshold;
     const base = { series: s.series, metric: 'depth-gain' as const, compilerId: s.compilerId, threshold, points: depths };
     if (rows.length < 2) {
       if (s.comparison.depths.length >= 2) {
@@ -126,7 +127,7 @@ export function depthGainChecks(st: State, metrics: MetricsSummary): SeriesVerdi
     const verb = change.value >= 1 ? 'rose' : 'fell';
     const message =
       `depth gain ${kind}: ${s.series} (vs ${refId} measured alongside) ${verb} from ${baseGain.toFixed(3)}× to ${runGain.toFixed(3)}× ` +
-      `(ratio ${change.value.toFixed(3)}, ${ciText(change)}; threshold ${pct(threshold)}) over depths ${depths.join(',')}`;
+      `(ratio ${change.value.toFixed(3)}, ${ciText(change)}; threshold ${thresholdText(st, applied, s.compilerId, pct)}) over depths ${depths.join(',')}`;
     if (kind === 'regression') st.problems.push({ kind: 'series-regression', key: s.series, message });
     out.push({ ...base, kind, run: runGain, baseline: baseGain, change: change.value, ci: ciPair(change), message });
   }

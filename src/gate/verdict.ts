@@ -20,8 +20,15 @@ export interface CaseEvidence {
   readonly resamples: number;
   /** Two-sided Mann–Whitney p-value, run per-round ratios vs the baseline's compact set. */
   readonly mannWhitneyP: number;
-  /** Relative practical threshold applied (0.10 = 10%). */
+  /**
+   * Relative practical threshold applied (0.10 = 10%): the configured one, or the compiler's
+   * run-to-run spread in the baseline where that is larger.
+   */
   readonly threshold: number;
+  /** The configured threshold for this metric and compiler. */
+  readonly configuredThreshold: number;
+  /** The compiler's run-to-run spread recorded in the baseline (null for a single-run baseline). */
+  readonly runToRunSpread: number | null;
   readonly runRounds: number;
   /** Size of the baseline's compact sample set (the baseline run had `baselineRounds` ≥ this). */
   readonly baselineSamples: number;
@@ -114,7 +121,15 @@ export interface Verdict {
     readonly defaultThreshold: number;
     readonly mannWhitneyRequired: boolean;
   };
-  readonly baseline: { readonly hardwareId: string; readonly createdFrom: string } | null;
+  readonly baseline: {
+    readonly hardwareId: string;
+    /** When the (last) run the baseline was made from finished. */
+    readonly createdFrom: string;
+    /** Runs the baseline was made from. */
+    readonly runs: number;
+    /** `<metric>/<compiler>` → run-to-run spread: the floor of that threshold (empty for one run). */
+    readonly runToRun: Readonly<Record<string, number>>;
+  } | null;
 }
 
 /** The verdict's counts, from its case, series and reversal findings. */

@@ -11,7 +11,7 @@ import type { ArchetypeOrdering, DepthSeries, FrictionSeries, MetricsSummary, Me
 import type { CaseResult, RunResult } from '../results/schema.ts';
 import { compileCostRows, maxDepthOf } from './select.ts';
 import { formatCount, formatMs, formatRatio } from './format.ts';
-import { formatValue, type ReportedHarnessError } from './markdown.ts';
+import { baselineText, formatValue, runToRunLines, type ReportedHarnessError } from './markdown.ts';
 import {
   dotChart,
   escapeXml,
@@ -580,9 +580,10 @@ function allCasesSection(run: RunResult, verdict: Verdict | null, prefix: string
 
 function hardwareSection(run: RunResult, metrics: MetricsSummary, verdict: Verdict | null, prefix: string): string {
   const h = run.hardware;
-  const baseline = verdict?.baseline ? ` · baseline from ${esc(verdict.baseline.createdFrom)}` : verdict === null ? ' · not gated' : ' · no baseline for this hardware';
+  const baseline = verdict?.baseline ? ` · ${esc(baselineText(verdict.baseline))}` : verdict === null ? ' · not gated' : ' · no baseline for this hardware';
   const items = [
     `hardware id: ${code(h.id)}${baseline}`,
+    ...(verdict?.baseline ? runToRunLines(verdict.baseline.runToRun).map((line) => esc(line.slice(2))) : []),
     esc(`CPU: ${h.cpu.model}, ${h.cpu.cores} cores · memory ${(h.memoryBytes / 2 ** 30).toFixed(1)} GiB · ${h.os.platform} ${h.os.release} ${h.os.arch} · Node ${h.node}`),
     esc(h.gpu ? `GPU: ${h.gpu.vendor} ${h.gpu.description || h.gpu.device} (${h.gpu.architecture}), driver ${h.gpu.driver || 'unknown'}` : 'GPU: none used'),
     esc(`runtimes: ${Object.entries(h.runtimes).map(([k, v]) => `${k} ${v}`).join(', ')}`),

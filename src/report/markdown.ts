@@ -303,10 +303,31 @@ function allCasesSection(run: RunResult, metrics: MetricsSummary, verdict: Verdi
   );
 }
 
+/** `baseline from <time>`, with the number of runs when it was made from several. */
+export function baselineText(b: NonNullable<Verdict['baseline']>): string {
+  return `baseline from ${b.createdFrom}${b.runs > 1 ? ` (${b.runs} runs)` : ''}`;
+}
+
+/**
+ * The baseline's run-to-run spreads grouped by metric, one line each: how far each compiler's gated
+ * quantities moved between runs of unchanged code, which is the least change the gate will call real.
+ */
+export function runToRunLines(spreads: Readonly<Record<string, number>>): string[] {
+  const byMetric = new Map<string, string[]>();
+  for (const [key, spread] of Object.entries(spreads).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const cut = key.indexOf('/');
+    const metric = key.slice(0, cut);
+    const value = metric === 'friction-beta' ? spread.toFixed(3) : `${(spread * 100).toFixed(1)}%`;
+    (byMetric.get(metric) ?? byMetric.set(metric, []).get(metric)!).push(`${key.slice(cut + 1)} ${value}`);
+  }
+  return [...byMetric].map(([metric, list]) => `- run-to-run spread in the baseline, ${metric} (the least change judged real): ${list.join(', ')}`);
+}
+
 function hardwareSection(run: RunResult, metrics: MetricsSummary, verdict: Verdict | null): string {
   const h = run.hardware;
   const lines = [
-    `- hardware id: \`${h.id}\`${verdict?.baseline ? ` · baseline from ${verdict.baseline.createdFrom}` : verdict === null ? ' · not gated' : ' · no baseline for this hardware'}`,
+    `- hardware id: \`${h.id}\`${verdict?.baseline ? ` · ${baselineText(verdict.baseline)}` : verdict === null ? ' · not gated' : ' · no baseline for this hardware'}`,
+    ...(verdict?.baseline ? runToRunLines(verdict.baseline.runToRun) : []),
     `- CPU: ${h.cpu.model}, ${h.cpu.cores} cores · memory ${(h.memoryBytes / 2 ** 30).toFixed(1)} GiB · ${h.os.platform} ${h.os.release} ${h.os.arch} · Node ${h.node}`,
     h.gpu ? `- GPU: ${h.gpu.vendor} ${h.gpu.description || h.gpu.device} (${h.gpu.architecture}), driver ${h.gpu.driver || 'unknown'}` : '- GPU: none used',
     `- runtimes: ${Object.entries(h.runtimes).map(([k, v]) => `${k} ${v}`).join(', ')}`,

@@ -10,19 +10,23 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { ReferenceSpecSchema } from '../metrics/reference.ts';
+import { depthGain } from '../metrics/depth.ts';
+import { frictionBeta } from '../metrics/friction.ts';
+import type { MetricId } from '../metrics/registry.ts';
 import type { MetricsSummary, MetricValue } from '../metrics/types.ts';
 import { medianCi } from '../stats/median-ci.ts';
 import { mad, median, quantileSorted, sortedCopy } from '../stats/quantile.ts';
 import { writeJsonAtomic } from './atomic.ts';
 import { formatZodIssues, parseVersionedJson } from './validation.ts';
 import { judgedPartner, quietSelfSamples } from './ratios.ts';
-import { SUITES, type CaseResult, type RunResult } from './schema.ts';
+import { SUITES, type CaseResult, type CompletedCase, type RunResult } from './schema.ts';
 
 /**
  * Bumped on any incompatible change to the baseline format.
  * 2: the compact sample set is of the per-round ratio to the partner measured alongside (`judged`).
+ * 3: a baseline may be made from several runs: `judged.runs` per case and `runToRun` spreads.
  */
-export const BASELINE_SCHEMA_VERSION = 2 as const;
+export const BASELINE_SCHEMA_VERSION = 3 as const;
 
 /** Default size of the compact sample set kept per case. */
 export const BASELINE_MAX_SAMPLES = 64;
@@ -58,6 +62,11 @@ export const JudgedSchema = z.strictObject({
   samples: z.array(nonNegative).min(1),
   /** The case's quiet anchor speed (ms a call): the state of the machine the ratios were measured in. */
   quietAnchorMs: nonNegative,
+  /**
+   * Each run the baseline was made from, in order: its median ratio and its quiet anchor speed.
+   * `median` above is the median of these medians, so one outlying run cannot move the baseline far.
+   */
+  runs: z.array(z.strictObject({ median: nonNegative, quietAnchorMs: nonNegative })).min(1),
 });
 export type Judged = z.infer<typeof JudgedSchema>;
 
@@ -156,12 +165,29 @@ export const BaselineMetricsSchema = z.strictObject({
 });
 export type BaselineMetrics = z.infer<typeof BaselineMetricsSchema>;
 
+export const RunToRunSpreadSchema = z.strictObject({
+  /** Run pairs × cases the spread was taken over. */
+  pairs: z.number().int().positive(),
+  /**
+   * The RUN_TO_RUN_QUANTILE quantile of the change between runs over those pairs, in the unit of the
+   * metric's threshold: a relative change (0.12 = 12%) for ratios, a difference for friction β.
+   */
+  spread: nonNegative,
+});
+export type RunToRunSpread = z.infer<typeof RunToRunSpreadSchema>;
+
+/** Which quantile of the pairwise run-to-run changes a baseline records as the spread. */
+export const RUN_TO_RUN_QUANTILE = 0.99;
+
 export const BaselineSchema = z.strictObject({
   schemaVersion: z.literal(BASELINE_SCHEMA_VERSION),
   tool: z.literal('graph-compiler-bench'),
   kind: z.literal('baseline'),
   hardwareId: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
-  /** The run the baseline was made from. */
+  /**
+   * The run(s) the baseline was made from: the start of the first and the end of the last; the
+   * profile, command line and filters (the same in every run) of the first.
+   */
   createdFrom: z.strictObject({
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),
@@ -178,6 +204,16 @@ export const BaselineSchema = z.strictObject({
     seed: z.number().int(),
   }),
   maxSamples: z.number().int().positive(),
+  /**
+   * How much the judged ratios moved between the runs the baseline was made from, keyed
+   * `<metric>/<compiler>` (e.g. `relative-latency/ort-cpu-all`); empty for a single-run baseline. The
+   * gate never calls a change smaller than this spread a regression: on this machine it happens
+   * without any change to the code.
+   */
+  runToRun: z.strictObject({
+    runs: z.number().int().positive(),
+    spread: z.record(z.string(), RunToRunSpreadSchema),
+  }),
   cases: z.array(BaselineCaseSchema),
   metrics: BaselineMetricsSchema,
 });
@@ -222,20 +258,29 @@ export async function writeBaseline(path: string, baseline: Baseline): Promise<v
 // ---------------------------------------------------------------------------------------------------
 // Building a baseline from a run.
 
+/** Significant digits the compact sample sets keep: far finer than any measurement, and baselines stay small. */
+export const BASELINE_SAMPLE_DIGITS = 6;
+
 /**
  * Up to `max` evenly spaced order statistics of the sorted samples: indices round(i (n-1) / (max-1)),
  * so the minimum, the maximum and the shape of the distribution are kept. All samples when n <= max.
+ * Each is rounded to BASELINE_SAMPLE_DIGITS significant digits (which keeps the order).
  */
 export function compactSamples(samples: readonly number[], max = BASELINE_MAX_SAMPLES): number[] {
+  const round = (v: number) => Number(v.toPrecision(BASELINE_SAMPLE_DIGITS));
   const sorted = sortedCopy(samples);
-  if (sorted.length <= max) return sorted;
-  if (max === 1) return [quantileSorted(sorted, 0.5)];
+  if (sorted.length <= max) return sorted.map(round);
+  if (max === 1) return [round(quantileSorted(sorted, 0.5))];
   const out: number[] = [];
-  for (let i = 0; i < max; i++) out.push(sorted[Math.round((i * (sorted.length - 1)) / (max - 1))] as number);
+  for (let i = 0; i < max; i++) out.push(round(sorted[Math.round((i * (sorted.length - 1)) / (max - 1))] as number));
   return out;
 }
 
-function baselineCase(c: CaseResult, confidence: number, maxSamples: number): BaselineCase {
+const byKey = <T extends { key: string }>(a: T, b: T): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** One case across the runs a baseline is made from: the same identity in each, or a BaselineError. */
+function baselineCase(runs: readonly CaseResult[], confidence: number, maxSamples: number): BaselineCase {
+  const c = runs[0] as CaseResult;
   const common = {
     key: c.key,
     suite: c.suite,
@@ -248,6 +293,14 @@ function baselineCase(c: CaseResult, confidence: number, maxSamples: number): Ba
     depth: c.depth,
     versions: { ...c.compiler.versions },
   };
+  for (const [i, other] of runs.entries()) {
+    const differs =
+      other.state !== c.state ? `it is ${c.state} in run 1 but ${other.state} in run ${i + 1}`
+      : other.model.hash !== c.model.hash ? `its model hash differs between run 1 and run ${i + 1}`
+      : JSON.stringify(other.compiler.versions) !== JSON.stringify(c.compiler.versions) ? `its runtime versions differ between run 1 and run ${i + 1}`
+      : null;
+    if (differs !== null) throw new BaselineError(`the runs do not measure ${c.key} alike: ${differs}; make the baseline from runs of the same code on the same machine`);
+  }
   if (c.state !== 'completed') {
     return {
       ...common,
@@ -263,10 +316,19 @@ function baselineCase(c: CaseResult, confidence: number, maxSamples: number): Ba
       judged: null,
     };
   }
-  const sorted = sortedCopy(quietSelfSamples(c));
+  const completed = runs as readonly CompletedCase[];
+  const partners = completed.map((r) => judgedPartner(r));
+  const partner = partners[0] as (typeof partners)[number];
+  for (const [i, other] of partners.entries()) {
+    if (other.kind !== partner.kind || other.id !== partner.id || JSON.stringify(other.versions) !== JSON.stringify(partner.versions)) {
+      throw new BaselineError(`the runs do not measure ${c.key} alike: it was measured alongside ${partner.id} in run 1 but ${other.id} in run ${i + 1}`);
+    }
+  }
+  // The rounds of all runs pooled: the baseline's sample set spans the runs, so its median is the
+  // middle of what the machine did over all of them.
+  const sorted = sortedCopy(completed.flatMap((r) => quietSelfSamples(r)));
   const ci = medianCi(sorted, confidence);
-  const partner = judgedPartner(c);
-  const ratios = sortedCopy(partner.ratios);
+  const ratios = sortedCopy(partners.flatMap((r) => r.ratios));
   const ratioCi = medianCi(ratios, confidence);
   return {
     ...common,
@@ -278,7 +340,7 @@ function baselineCase(c: CaseResult, confidence: number, maxSamples: number): Ba
     p25: quantileSorted(sorted, 0.25),
     p75: quantileSorted(sorted, 0.75),
     mad: mad(sorted),
-    compileMs: c.compileMs,
+    compileMs: median(completed.map((r) => r.compileMs)),
     judged: {
       against: partner.kind,
       partnerId: partner.id,
@@ -287,9 +349,87 @@ function baselineCase(c: CaseResult, confidence: number, maxSamples: number): Ba
       median: median(ratios),
       medianCi: [ratioCi.lower, ratioCi.upper],
       samples: compactSamples(ratios, maxSamples),
-      quietAnchorMs: c.interleaving.disturbance.quietAnchorMs,
+      quietAnchorMs: median(completed.map((r) => r.interleaving.disturbance.quietAnchorMs)),
+      runs: partners.map((r, i) => ({ median: median(r.ratios), quietAnchorMs: (completed[i] as CompletedCase).interleaving.disturbance.quietAnchorMs })),
     },
   };
+}
+
+/** `<metric>/<compiler>`: how `runToRun.spread` is keyed (metric ids as in the metrics registry). */
+export function runToRunKey(metric: MetricId, compilerId: string): string {
+  return `${metric}/${compilerId}`;
+}
+
+/** The metric a case's judged ratio is compared on. */
+export function judgedMetric(against: Judged['against']): 'relative-latency' | 'anchored-latency' {
+  return against === 'reference' ? 'relative-latency' : 'anchored-latency';
+}
+
+/**
+ * How far each compiler's gated quantities moved between the runs a baseline is made from, as the
+ * gate computes them from per-case medians: the judged ratio (relative, |ln r_i/r_j|), friction β on
+ * the judged ratios (absolute, |β_i − β_j|), depth gain on the ratios to the reference (relative) and
+ * the archetype latency ratios (relative). Per `<metric>/<compiler>`, the RUN_TO_RUN_QUANTILE quantile
+ * over every pair of runs and every case or series, in the metric's threshold unit.
+ */
+export function runToRunSpreads(cases: readonly BaselineCase[], runMetrics: readonly MetricsSummary[]): Record<string, RunToRunSpread> {
+  const out: Record<string, RunToRunSpread> = {};
+  for (const [key, values] of runToRunChanges(cases, runMetrics)) {
+    const q = quantileSorted(values, RUN_TO_RUN_QUANTILE);
+    out[key] = { pairs: values.length, spread: key.startsWith('friction-beta/') ? q : Math.expm1(q) };
+  }
+  return out;
+}
+
+/**
+ * The changes `runToRunSpreads` takes its quantile of, per `<metric>/<compiler>` (sorted keys),
+ * ascending: |ln(a/b)| for ratios, |a − b| for friction β.
+ */
+export function runToRunChanges(cases: readonly BaselineCase[], runMetrics: readonly MetricsSummary[]): Map<string, number[]> {
+  const changes = new Map<string, number[]>();
+  const addPairs = (key: string, values: readonly (number | null)[], relative: boolean) => {
+    for (let i = 0; i < values.length; i++) {
+      for (let j = i + 1; j < values.length; j++) {
+        const a = values[i];
+        const b = values[j];
+        if (a === null || a === undefined || b === null || b === undefined) continue;
+        if (relative && !(a > 0 && b > 0)) continue;
+        (changes.get(key) ?? changes.set(key, []).get(key)!).push(relative ? Math.abs(Math.log(a / b)) : Math.abs(a - b));
+      }
+    }
+  };
+  const judged = new Map(cases.flatMap((c) => (c.judged === null ? [] : [[c.key, c.judged] as const])));
+  const runs = runMetrics.length;
+  const perRun = (keys: readonly string[]): number[][] | null => {
+    const js = keys.map((k) => judged.get(k));
+    if (js.some((j) => j === undefined || j.runs.length !== runs)) return null;
+    return Array.from({ length: runs }, (_, r) => js.map((j) => (j as Judged).runs[r]!.median));
+  };
+  for (const c of cases) if (c.judged !== null) addPairs(runToRunKey(judgedMetric(c.judged.against), c.compilerId), c.judged.runs.map((r) => r.median), true);
+  const first = runMetrics[0];
+  if (first !== undefined && runs > 1) {
+    for (const s of first.friction) {
+      const keys = s.points.map((p) => p.key);
+      const medians = perRun(keys);
+      if (medians === null || new Set(keys.map((k) => judged.get(k)?.partnerId)).size !== 1) continue;
+      const batches = s.points.map((p) => p.batch);
+      addPairs(runToRunKey('friction-beta', s.compilerId), medians.map((m) => { const b = frictionBeta(batches, m); return typeof b === 'number' ? b : null; }), false);
+    }
+    for (const s of first.depth) {
+      const points = s.points.filter((p) => judged.get(p.key)?.against === 'reference');
+      const medians = perRun(points.map((p) => p.key));
+      if (medians === null || points.length < 2) continue;
+      const depths = points.map((p) => p.depth);
+      const ones = depths.map(() => 1);
+      addPairs(runToRunKey('depth-gain', s.compilerId), medians.map((m) => { const g = depthGain(depths, ones, m); return typeof g === 'number' ? g : null; }), true);
+    }
+    const orderings = groupBy(runMetrics.map((m) => m.orderings), (o) => o.id);
+    for (const list of orderings.values()) {
+      if (list.length !== runs) continue;
+      addPairs(runToRunKey('archetype-ratio', (list[0] as (typeof list)[number]).compilerId), list.map((o) => o.ratio.value), true);
+    }
+  }
+  return new Map([...changes].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, values]) => [key, sortedCopy(values)]));
 }
 
 const ciOf = (v: MetricValue): [number, number] | null => (v.value !== null && v.ci !== null ? [v.ci.lower, v.ci.upper] : null);
@@ -350,45 +490,115 @@ export function baselineMetricsFrom(metrics: MetricsSummary): BaselineMetrics {
 }
 
 /**
+ * Of the same series in each run, the one with the median value (the lower middle for an even count;
+ * entries without a value last): its value, interval and reason travel together.
+ */
+function medianEntry<T>(entries: readonly T[], value: (entry: T) => number | null): T {
+  const valued = entries.filter((e) => value(e) !== null).sort((a, b) => (value(a) as number) - (value(b) as number));
+  return valued.length === 0 ? (entries[0] as T) : (valued[Math.floor((valued.length - 1) / 2)] as T);
+}
+
+function groupBy<T>(lists: readonly (readonly T[])[], key: (entry: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const list of lists) for (const entry of list) (out.get(key(entry)) ?? out.set(key(entry), []).get(key(entry))!).push(entry);
+  return out;
+}
+
+/**
+ * The derived metrics of several runs as one baseline section: each friction and depth-gain series at
+ * its median run; an archetype ordering keeps its faster archetype only when every run agrees (else it
+ * is not clear, and cannot flip); a reversal seen in any run is known, since this machine produces it.
+ */
+export function mergeBaselineMetrics(sections: readonly BaselineMetrics[]): BaselineMetrics {
+  if (sections.length === 1) return sections[0] as BaselineMetrics;
+  const friction = [...groupBy(sections.map((s) => s.friction), (f) => `${f.series}\u0000${f.compilerId}`).values()].map((g) => medianEntry(g, (f) => f.beta));
+  const depthGain = [...groupBy(sections.map((s) => s.depthGain), (d) => `${d.series}\u0000${d.compilerId}\u0000${d.referenceId}`).values()].map((g) =>
+    medianEntry(g, (d) => d.depthGain),
+  );
+  const orderings = [...groupBy(sections.map((s) => s.orderings), (o) => o.id).values()].map((g) => {
+    const middle = medianEntry(g, (o) => o.ratio);
+    const agreed = g.length === sections.length && g.every((o) => o.faster === middle.faster) ? middle.faster : null;
+    return { ...middle, faster: agreed };
+  });
+  const reversals = [...groupBy(sections.map((s) => s.reversals), (r) => r.id).values()].map((g) => g[0] as (typeof g)[number]);
+  return { friction, depthGain, orderings, reversals };
+}
+
+/** A run and its metrics, computed with the reference and bootstrap settings the gate will use. */
+export interface MeasuredRun {
+  readonly run: RunResult;
+  readonly metrics: MetricsSummary;
+}
+
+/**
  * A baseline from a complete run and its metrics (computed with the reference and bootstrap settings
  * the gate will use). Pure. Refuses a partial run: a baseline must describe the whole matrix it covers.
  */
-export function baselineFromRun(
-  run: RunResult,
-  metrics: MetricsSummary,
-  options: { maxSamples?: number } = {},
-): Baseline {
-  if (!run.complete) {
-    throw new BaselineError(
-      `refusing to create a baseline from an incomplete run (started ${run.startedAt}` +
-        `${run.interruptedBy === null ? '' : `, interrupted by ${run.interruptedBy}`}); run the full selection again`,
-    );
-  }
-  if (metrics.hardwareId !== run.hardware.id) {
-    throw new BaselineError(`the metrics were computed for hardware ${metrics.hardwareId}, but the run is from ${run.hardware.id}`);
+export function baselineFromRun(run: RunResult, metrics: MetricsSummary, options: { maxSamples?: number } = {}): Baseline {
+  return baselineFromRuns([{ run, metrics }], options);
+}
+
+/**
+ * A baseline from several complete runs of the same matrix on the same machine: each case's rounds
+ * pooled, the derived metrics merged (see mergeBaselineMetrics), and the run-to-run spread of each
+ * compiler's judged ratios recorded, which the gate takes as that compiler's smallest believable
+ * change. Pure. Refuses runs that differ in hardware, profile, filters, cases or what they measured.
+ */
+export function baselineFromRuns(given: readonly MeasuredRun[], options: { maxSamples?: number } = {}): Baseline {
+  const runs = [...given].sort((a, b) => (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0));
+  if (runs.length === 0) throw new BaselineError('no runs to make a baseline from');
+  const first = runs[0] as MeasuredRun;
+  for (const [i, { run, metrics }] of runs.entries()) {
+    const which = runs.length === 1 ? 'the run' : `run ${i + 1} (started ${run.startedAt})`;
+    if (!run.complete) {
+      throw new BaselineError(
+        `refusing to create a baseline from an incomplete run (started ${run.startedAt}` +
+          `${run.interruptedBy === null ? '' : `, interrupted by ${run.interruptedBy}`}); run the full selection again`,
+      );
+    }
+    if (metrics.hardwareId !== run.hardware.id) {
+      throw new BaselineError(`the metrics were computed for hardware ${metrics.hardwareId}, but the run is from ${run.hardware.id}`);
+    }
+    if (run.hardware.id !== first.run.hardware.id) throw new BaselineError(`${which} is from hardware ${run.hardware.id}, run 1 from ${first.run.hardware.id}: a baseline is of one machine`);
+    if (run.profile !== first.run.profile) throw new BaselineError(`${which} used profile "${run.profile}", run 1 "${first.run.profile}": make the baseline from runs of one profile`);
+    if (JSON.stringify(run.filters) !== JSON.stringify(first.run.filters)) throw new BaselineError(`${which} was filtered differently from run 1: make the baseline from runs of the same selection`);
+    if (JSON.stringify(metrics.reference) !== JSON.stringify(first.metrics.reference) || JSON.stringify(metrics.bootstrap) !== JSON.stringify(first.metrics.bootstrap)) {
+      throw new BaselineError(`the metrics of ${which} were computed with other settings than those of run 1`);
+    }
   }
   const maxSamples = options.maxSamples ?? BASELINE_MAX_SAMPLES;
   if (!Number.isInteger(maxSamples) || maxSamples < 1) throw new BaselineError(`maxSamples must be a positive integer, got ${maxSamples}`);
-  const cases = run.cases
-    .map((c) => baselineCase(c, metrics.bootstrap.confidence, maxSamples))
-    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const byCase = new Map<string, CaseResult[]>();
+  for (const [i, { run }] of runs.entries()) {
+    for (const c of run.cases) {
+      const list = byCase.get(c.key) ?? byCase.set(c.key, []).get(c.key)!;
+      if (list.length !== i) throw new BaselineError(`${c.key} is in run ${i + 1} but not in run ${list.length + 1}: make the baseline from runs of the same selection`);
+      list.push(c);
+    }
+  }
+  for (const [key, list] of byCase) {
+    if (list.length !== runs.length) throw new BaselineError(`${key} is in run ${list.length} but not in run ${list.length + 1}: make the baseline from runs of the same selection`);
+  }
+  const cases = [...byCase.values()].map((list) => baselineCase(list, first.metrics.bootstrap.confidence, maxSamples)).sort(byKey);
+  const last = runs[runs.length - 1] as MeasuredRun;
   return {
     schemaVersion: BASELINE_SCHEMA_VERSION,
     tool: 'graph-compiler-bench',
     kind: 'baseline',
-    hardwareId: run.hardware.id,
+    hardwareId: first.run.hardware.id,
     createdFrom: {
-      startedAt: run.startedAt,
-      finishedAt: run.finishedAt,
-      profile: run.profile,
-      commandLine: [...run.commandLine],
-      filters: { ...run.filters },
+      startedAt: first.run.startedAt,
+      finishedAt: last.run.finishedAt,
+      profile: first.run.profile,
+      commandLine: [...first.run.commandLine],
+      filters: { ...first.run.filters },
     },
-    reference: metrics.reference,
-    bootstrap: { ...metrics.bootstrap },
+    reference: first.metrics.reference,
+    bootstrap: { ...first.metrics.bootstrap },
     maxSamples,
+    runToRun: { runs: runs.length, spread: runToRunSpreads(cases, runs.map((r) => r.metrics)) },
     cases,
-    metrics: baselineMetricsFrom(metrics),
+    metrics: mergeBaselineMetrics(runs.map((r) => baselineMetricsFrom(r.metrics))),
   };
 }
 
