@@ -146,15 +146,15 @@ export function caseVerdict(st: State, key: string, rc: CaseResult | undefined, 
   const runAnchor = rc.interleaving.disturbance.quietAnchorMs;
   const tolerance = st.config.machineStateTolerance;
   // Judged when the machine is in the state of any of the baseline's runs.
-  const nearest = judged.runs.reduce((best, r) => (Math.abs(Math.log(runAnchor / r.quietAnchorMs)) < Math.abs(Math.log(runAnchor / best)) ? r.quietAnchorMs : best), judged.quietAnchorMs);
-  if (nearest > 0 && Math.abs(Math.log(runAnchor / nearest)) > Math.log1p(tolerance)) {
+  const distances = judged.runs.filter((r) => r.quietAnchorMs > 0).map((r) => Math.abs(Math.log(runAnchor / r.quietAnchorMs)));
+  if (distances.length > 0 && Math.min(...distances) > Math.log1p(tolerance)) {
     return {
       key,
       kind: 'unjudged',
       compilerId,
       message:
         `not judged: ${key} was measured with the machine in another state than in the baseline ` +
-        `(the anchor took ${ms(runAnchor)} a call, ${judged.runs.length > 1 ? `${judged.runs.map((r) => ms(r.quietAnchorMs)).join(', ')} in the baseline's runs` : `${ms(nearest)} in the baseline`}, beyond ±${pct(tolerance)}), where ratios between workloads differ too; run again`,
+        `(the anchor took ${ms(runAnchor)} a call, ${judged.runs.length > 1 ? `${judged.runs.map((r) => ms(r.quietAnchorMs)).join(', ')} in the baseline's runs` : `${ms(judged.quietAnchorMs)} in the baseline`}, beyond ±${pct(tolerance)}), where ratios between workloads differ too; run again`,
       evidence: null,
     };
   }
