@@ -6,7 +6,7 @@
  */
 import { gate, metricsOptionsFromGateConfig, type GateConfig, type Verdict } from './gate/index.ts';
 import { computeMetrics } from './metrics/index.ts';
-import { baselineFromRun, baselineFromRuns } from './results/baseline.ts';
+import { baselineFromRun, baselineFromRuns, type MeasuredRun } from './results/baseline.ts';
 import type { CaseResult, RunResult } from './results/schema.ts';
 
 /** One gate decision of a trial: the case, what it was judged against, and the verdict's kind. */
@@ -109,11 +109,11 @@ function perCompiler(cases: Verdict['cases']): Record<string, { judged: number; 
 /**
  * Leave-one-out over recorded runs of the same matrix: each run, as recorded and slowed by each of
  * `factors`, judged by the full gate (series and reversal checks included, no confirmation) against a
- * baseline made from all the other runs. Pure.
+ * baseline made from all the other runs. Each run comes with its metrics (computed with the gate's
+ * settings). Pure.
  */
-export function leaveOneOut(runs: readonly RunResult[], config: GateConfig, factors: readonly number[]): HeldOutVerdict[] {
+export function leaveOneOut(measured: readonly MeasuredRun[], config: GateConfig, factors: readonly number[]): HeldOutVerdict[] {
   const options = metricsOptionsFromGateConfig(config);
-  const measured = runs.map((run) => ({ run, metrics: computeMetrics(run, options) }));
   const out: HeldOutVerdict[] = [];
   for (const [i, held] of measured.entries()) {
     const baseline = baselineFromRuns(measured.filter((_, j) => j !== i));

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { leaveOneOut, rate, slowedRun } from '../src/calibration.ts';
-import { DEFAULT_GATE_CONFIG } from '../src/gate/config.ts';
+import { DEFAULT_GATE_CONFIG, metricsOptionsFromGateConfig } from '../src/gate/config.ts';
+import { computeMetrics } from '../src/metrics/compute.ts';
 import type { CompletedCase, RunResult } from '../src/results/schema.ts';
 import { evenSamples, makeRun } from './support/synthetic-run.ts';
 
@@ -32,7 +33,8 @@ describe('slowedRun', () => {
 
 describe('leaveOneOut', () => {
   const runs = ['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z'].map(run);
-  const held = leaveOneOut(runs, DEFAULT_GATE_CONFIG, [1, 1.5]);
+  const measured = runs.map((run) => ({ run, metrics: computeMetrics(run, metricsOptionsFromGateConfig(DEFAULT_GATE_CONFIG)) }));
+  const held = leaveOneOut(measured, DEFAULT_GATE_CONFIG, [1, 1.5]);
 
   it('judges each run as recorded and slowed, against a baseline of the others', () => {
     expect(held.map((h) => [h.startedAt, h.factor])).toEqual([

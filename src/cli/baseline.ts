@@ -13,7 +13,7 @@ import { loadGateConfig, metricsOptionsFromGateConfig } from '../gate/index.ts';
 import { computeMetrics } from '../metrics/index.ts';
 import { outputDirsFromEnv } from '../pipeline.ts';
 import { baselinePathFor } from '../evaluate.ts';
-import { baselineFromRuns, diffBaselines, formatBaselineDiff, loadBaseline, writeBaseline, BaselineError, RUN_TO_RUN_QUANTILE } from '../results/baseline.ts';
+import { baselineFromRuns, diffBaselines, formatBaselineDiff, loadBaseline, writeBaseline, BaselineError, formatSpread, RUN_TO_RUN_QUANTILE } from '../results/baseline.ts';
 import { loadRunResult } from '../results/run-file.ts';
 import type { RunResult } from '../results/schema.ts';
 import { runCli, CliError } from './run-cli.ts';
@@ -99,7 +99,7 @@ await runCli(async () => {
   }
   await writeBaseline(path, baseline);
   const lines = previous === null ? [`new baseline with ${baseline.cases.length} cases`] : formatBaselineDiff(diffBaselines(previous, baseline));
-  const spreads = Object.entries(baseline.runToRun.spread).map(([key, s]) => `  ${key}: ${(s.spread * 100).toFixed(1)}% (${s.pairs} run pairs × cases)`);
+  const spreads = Object.entries(baseline.runToRun.spread).map(([key, s]) => `  ${key}: ${formatSpread(key, s.spread)} (${s.pairs} run pairs × cases)`);
   if (spreads.length > 0) lines.push(`run-to-run spread over ${runs.length} runs (p${RUN_TO_RUN_QUANTILE * 100} of |change|; the gate's smallest believable change where above the threshold):`, ...spreads);
   process.stdout.write(`${lines.join('\n')}\nbench:baseline: wrote ${path} (hardware ${baseline.hardwareId}, ${baseline.cases.length} cases, from ${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
   return 0;

@@ -48,7 +48,7 @@ await runCli(async () => {
   const all = baselineFromRuns(measured);
   const changes = runToRunChanges(all.cases, measured.map((m) => m.metrics));
   process.stdout.write(`bench:calibrate-runs: ${runs.length} runs of ${all.cases.length} cases; leave-one-out…\n`);
-  const held = leaveOneOut(runs, config, FACTORS);
+  const held = leaveOneOut(measured, config, FACTORS);
 
   const lines: string[] = [
     '# The gate between runs',

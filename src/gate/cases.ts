@@ -1,6 +1,6 @@
 /** Per-case verdicts: failed, missing, stale, new, or the bootstrap comparison of medians. */
 import { estimate } from '../metrics/estimate.ts';
-import type { BaselineCase, Judged } from '../results/baseline.ts';
+import { judgedMetric, type BaselineCase, type Judged } from '../results/baseline.ts';
 import { judgedPartner, type PartnerKind } from '../results/ratios.ts';
 import type { CaseResult, CompletedCase } from '../results/schema.ts';
 import { mannWhitneyU } from '../stats/mann-whitney.ts';
@@ -40,7 +40,7 @@ function partnerText(kind: PartnerKind, id: string): string {
 function compareCase(st: State, rc: CompletedCase, bc: BaselineCase, judged: Judged): CaseVerdict {
   const key = rc.key;
   const runBank = st.run.judged(key);
-  const metric = judged.against === 'reference' ? ('relative-latency' as const) : ('anchored-latency' as const);
+  const metric = judgedMetric(judged.against);
   const ratio = estimate(
     metric,
     [

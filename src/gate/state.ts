@@ -2,7 +2,7 @@
 import type { Banks } from '../metrics/banks.ts';
 import type { SampleBank } from '../metrics/estimate.ts';
 import type { BootstrapSettings } from '../stats/bootstrap.ts';
-import type { RunToRunSpread } from '../results/baseline.ts';
+import { runToRunKey, type RunToRunSpread } from '../results/baseline.ts';
 import type { MetricId } from '../metrics/registry.ts';
 import { thresholdFor, type GateConfig } from './config.ts';
 import type { Problem } from './verdict.ts';
@@ -40,7 +40,7 @@ export interface AppliedThreshold {
  */
 export function appliedThreshold(st: State, metric: MetricId, compilerId: string): AppliedThreshold {
   const configured = thresholdFor(st.config, metric, compilerId);
-  const spread = st.runToRun[`${metric}/${compilerId}`]?.spread ?? null;
+  const spread = st.runToRun[runToRunKey(metric, compilerId)]?.spread ?? null;
   return { threshold: spread === null ? configured : Math.max(configured, spread), configured, spread };
 }
 

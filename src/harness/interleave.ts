@@ -97,7 +97,9 @@ async function warmUp(arms: readonly TimedFunction[], options: MeasureOptions): 
       times.push(performance.now() - t0);
     }
     iterations += times.length;
-    latencies.push(Math.min(...times.slice(1)));
+    let fastest = Infinity;
+    for (let i = 1; i < times.length; i++) fastest = Math.min(fastest, times[i] as number);
+    latencies.push(fastest);
   }
   return { latencies, iterations };
 }

@@ -8,6 +8,7 @@ import { markdownTable } from 'markdown-table';
 import type { Verdict } from '../gate/index.ts';
 import type { MetricsSummary, MetricValue } from '../metrics/index.ts';
 import type { RunResult } from '../results/schema.ts';
+import { formatSpread } from '../results/baseline.ts';
 import { compileCostRows, maxDepthOf } from './select.ts';
 import { formatCount, formatMs, formatRatio } from './format.ts';
 import { renderXyChart } from './mermaid.ts';
@@ -317,8 +318,7 @@ export function runToRunLines(spreads: Readonly<Record<string, number>>): string
   for (const [key, spread] of Object.entries(spreads).sort(([a], [b]) => (a < b ? -1 : 1))) {
     const cut = key.indexOf('/');
     const metric = key.slice(0, cut);
-    const value = metric === 'friction-beta' ? spread.toFixed(3) : `${(spread * 100).toFixed(1)}%`;
-    (byMetric.get(metric) ?? byMetric.set(metric, []).get(metric)!).push(`${key.slice(cut + 1)} ${value}`);
+    (byMetric.get(metric) ?? byMetric.set(metric, []).get(metric)!).push(`${key.slice(cut + 1)} ${formatSpread(key, spread)}`);
   }
   return [...byMetric].map(([metric, list]) => `- run-to-run spread in the baseline, ${metric} (the least change judged real): ${list.join(', ')}`);
 }

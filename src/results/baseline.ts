@@ -360,6 +360,11 @@ export function runToRunKey(metric: MetricId, compilerId: string): string {
   return `${metric}/${compilerId}`;
 }
 
+/** A recorded spread as text, in its metric's unit: `12.3%`, or `0.064` (a difference in β) for friction. */
+export function formatSpread(key: string, spread: number): string {
+  return key.startsWith('friction-beta/') ? spread.toFixed(3) : `${(spread * 100).toFixed(1)}%`;
+}
+
 /** The metric a case's judged ratio is compared on. */
 export function judgedMetric(against: Judged['against']): 'relative-latency' | 'anchored-latency' {
   return against === 'reference' ? 'relative-latency' : 'anchored-latency';
