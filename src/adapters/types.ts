@@ -52,6 +52,19 @@ export interface PreparedRun {
   output(): Promise<Float32Array>;
   /** Frees tensors bound by prepare. */
   release(): Promise<void> | void;
+  /**
+   * For a runtime in another process (a worker, docs/worker-protocol.md): k inferences, each timed by
+   * the runtime itself on its device clock, in ms. When present the harness uses these times instead
+   * of timing {@link PreparedRun.run} across the process boundary.
+   */
+  timedCalls?(calls: number): Promise<readonly number[]>;
+  /**
+   * The compile time as the runtime measured it (a worker's first call, where lazy compilers compile),
+   * which then replaces the harness's timing of `compile()` and `prepare()`.
+   */
+  readonly compileMs?: number;
+  /** Named parts of the compile time, ms (e.g. JAX `lowerMs`, `compileMs`). */
+  readonly compilePhases?: Readonly<Record<string, number>>;
 }
 
 export interface CompilerAdapter {

@@ -9,6 +9,27 @@
  * engines' own functions do, and only whole rounds are kept.
  */
 import type { MeasureOptions, MeasuringEngine, StopReason, TimedFunction } from './engine.ts';
+
+/**
+ * An arm that times its own calls: a worker process timing each call on its device clock
+ * (docs/worker-protocol.md). A block of k calls is one request, and the times are the worker's.
+ */
+export interface SelfTimedArm {
+  readonly timedCalls: (calls: number) => Promise<readonly number[]>;
+}
+
+/** One arm of an interleaved measurement: a function the harness times, or an arm that times itself. */
+export type Arm = TimedFunction | SelfTimedArm;
+
+const selfTimed = (arm: Arm): arm is SelfTimedArm => typeof arm !== 'function';
+
+/** One call of `arm`, and its time in ms: the harness's clock, or the arm's own. */
+async function timeOne(arm: Arm): Promise<number> {
+  if (selfTimed(arm)) return (await arm.timedCalls(1))[0] as number;
+  const t0 = performance.now();
+  await arm();
+  return performance.now() - t0;
+}
 import { stopDecision } from './stopping.ts';
 
 /**
@@ -74,7 +95,7 @@ const CHECK_EVERY_ROUNDS = 4;
  * Warms each arm up on its own and estimates its latency from the warm-up calls after the first: their
  * minimum, since a disturbed machine only ever makes calls slower, and the estimate sizes the blocks.
  */
-async function warmUp(arms: readonly TimedFunction[], options: MeasureOptions): Promise<{ latencies: number[]; iterations: number }> {
+async function warmUp(arms: readonly Arm[], options: MeasureOptions): Promise<{ latencies: number[]; iterations: number }> {
   const latencies: number[] = [];
   let iterations = 0;
   const perArmMs = options.warmupTimeMs / arms.length;
@@ -88,13 +109,11 @@ async function warmUp(arms: readonly TimedFunction[], options: MeasureOptions): 
       return times.length < 2 || elapsed < perArmMs || (times.length < options.warmupIterations && elapsed < 10 * perArmMs);
     };
     while (more()) {
-      const t0 = performance.now();
       try {
-        await arm();
+        times.push(await timeOne(arm));
       } catch (error) {
         throw new ArmError(index, error);
       }
-      times.push(performance.now() - t0);
     }
     iterations += times.length;
     let fastest = Infinity;
@@ -118,13 +137,16 @@ interface Step {
   readonly arm: number;
   /** The first call of a block of short calls runs untimed: it pays for the switch from the other arm. */
   readonly timed: boolean;
+  /** Calls in this step: 1, or a self-timed arm's whole block in one request. */
+  readonly calls: number;
 }
 
-function roundSteps(round: number, calls: readonly number[], untimedFirst: readonly boolean[]): Step[] {
+function roundSteps(round: number, calls: readonly number[], untimedFirst: readonly boolean[], arms: readonly Arm[]): Step[] {
   const steps: Step[] = [];
   for (const arm of roundOrder(round, calls.length)) {
-    if (untimedFirst[arm] === true) steps.push({ arm, timed: false });
-    for (let i = 0; i < (calls[arm] as number); i++) steps.push({ arm, timed: true });
+    if (untimedFirst[arm] === true) steps.push({ arm, timed: false, calls: 1 });
+    if (selfTimed(arms[arm] as Arm)) steps.push({ arm, timed: true, calls: calls[arm] as number });
+    else for (let i = 0; i < (calls[arm] as number); i++) steps.push({ arm, timed: true, calls: 1 });
   }
   return steps;
 }
@@ -136,7 +158,7 @@ function roundSteps(round: number, calls: readonly number[], untimedFirst: reado
  * `maxTimeMs`. Partial rounds at the end are dropped.
  */
 export async function measureInterleaved(
-  arms: readonly TimedFunction[],
+  arms: readonly Arm[],
   engine: MeasuringEngine,
   options: InterleaveOptions,
 ): Promise<InterleavedMeasurement> {
@@ -155,13 +177,17 @@ export async function measureInterleaved(
   /** Per-round ratio arm 0 / judged arm, kept as rounds complete. */
   const ratios: number[] = [];
   let rounds = 0;
-  let steps = roundSteps(0, calls, untimedFirst);
+  let steps = roundSteps(0, calls, untimedFirst, arms);
   let position = 0;
   const step = async (): Promise<void> => {
-    const { arm, timed } = steps[position] as Step;
-    const fn = arms[arm] as TimedFunction;
+    const { arm, timed, calls: stepCalls } = steps[position] as Step;
+    const fn = arms[arm] as Arm;
     try {
-      if (timed) {
+      if (selfTimed(fn)) {
+        const times = await fn.timedCalls(stepCalls);
+        if (times.length !== stepCalls) throw new Error(`asked for ${stepCalls} timed calls, got ${times.length} times`);
+        if (timed) (pending[arm] as number[]).push(...times);
+      } else if (timed) {
         const t0 = performance.now();
         await fn();
         (pending[arm] as number[]).push(performance.now() - t0);
@@ -181,7 +207,7 @@ export async function measureInterleaved(
         pending[a] = [];
       }
       rounds += 1;
-      steps = roundSteps(rounds, calls, untimedFirst);
+      steps = roundSteps(rounds, calls, untimedFirst, arms);
       position = 0;
     }
   };

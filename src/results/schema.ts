@@ -152,7 +152,10 @@ export const CompletedCaseSchema = z
   .object({
     ...caseCommon,
     state: z.literal('completed'),
+    /** Compile time: the harness's timing of compile + binding, or the runtime's own (a worker's first call). */
     compileMs: nonNegative,
+    /** Named parts of the compile time as the runtime reported them (JAX: `lowerMs`, `compileMs`). */
+    compilePhases: z.record(z.string(), nonNegative).optional(),
     mode: z.enum(['end-to-end', 'compute-only']),
     /** Latency of one inference of the whole batch, ms. */
     latency: LatencyStatsSchema,
