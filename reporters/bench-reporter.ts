@@ -1,34 +1,29 @@
 /**
- * The bench reporter: collect → result model → (metrics → gate → render) → write → exit code.
- *
- * It stays thin: it reads CaseResults from the cases' meta (never mutating Vitest's task objects),
- * builds the RunResult, and hands it to `finishRun`, which does the rest. Only this file and the CLI
- * touch the disk or the exit code; `process.exitCode` is set once, at the end.
+ * The bench reporter: collects what a Vitest run of the spec files measured — every case's CaseResult
+ * (and, in paired mode, the base side's), problems outside any case, the GPU used — and prints one
+ * progress line per case. It decides nothing and writes nothing: the CLI turns what it collected into
+ * result files, evaluates them and writes the reports, once (src/pipeline.ts).
  */
 import { relative } from 'node:path';
 import type { Reporter, TestCase, TestModule, TestRunEndReason, TestSpecification, Vitest } from 'vitest/node';
 import type { SerializedError } from 'vitest';
-import { finishRun, type FinishInput, type HarnessError, type FinishOptions } from '../src/pipeline.ts';
+import type { Collected, HarnessError } from '../src/pipeline.ts';
 import type { GpuInfo } from '../src/adapters/types.ts';
 import type { CaseResult } from '../src/results/schema.ts';
 import { formatDuration } from '../src/report/format.ts';
 import '../src/spec.ts';
 
-export interface BenchReporterOptions extends Partial<FinishOptions> {
+export interface BenchReporterOptions {
   /** Prints one line per finished case. @default true */
   readonly progress?: boolean;
-  /**
-   * Only collect: at the end of the run keep what `finishRun` needs (see {@link BenchReporter.collected})
-   * and leave finishing to the caller — the bench CLI, which may measure cases again to confirm the
-   * gate's findings before it finishes.
-   * @default false
-   */
-  readonly defer?: boolean;
+  /** Cases the plan holds, for the progress line's total. */
+  readonly plannedCases?: number;
 }
 
 export default class BenchReporter implements Reporter {
   readonly #options: BenchReporterOptions;
   readonly #cases = new Map<string, CaseResult>();
+  readonly #baseCases = new Map<string, CaseResult>();
   readonly #harnessErrors: HarnessError[] = [];
   /**
    * Cases already reported. A cancelled run (Ctrl-C) reports every case of the file a second time: a
@@ -41,12 +36,16 @@ export default class BenchReporter implements Reporter {
   #filesDone = 0;
   #collected = 0;
   #finished = 0;
-  /** The exit code `finishRun` decided, for the CLI; also set on process.exitCode. */
-  exitCode = 0;
-  #finishInput: FinishInput | null = null;
+  #interruptedBy: string | null = null;
+  #result: Collected | null = null;
 
   constructor(options: BenchReporterOptions = {}) {
     this.#options = options;
+  }
+
+  /** Set by the CLI's signal handler: the run then ends as interrupted by this signal. */
+  interrupt(signal: string): void {
+    this.#interruptedBy = signal;
   }
 
   onInit(_vitest: Vitest): void {
@@ -75,6 +74,7 @@ export default class BenchReporter implements Reporter {
     this.#seen.add(testCase.id);
     if (meta.caseResult !== undefined) {
       this.#cases.set(meta.caseResult.key, meta.caseResult);
+      if (meta.baseCaseResult) this.#baseCases.set(meta.baseCaseResult.key, meta.baseCaseResult);
       if (meta.gpu) this.#gpu ??= meta.gpu;
     }
     if (again) return;
@@ -84,33 +84,33 @@ export default class BenchReporter implements Reporter {
       const message = result.errors?.map((e) => e.message).join('; ') ?? 'failed without a result';
       this.#harnessErrors.push({ where: testCase.fullName, message });
     }
-    if (this.#options.progress !== false) this.#printProgress(testCase.name, meta.caseResult);
+    if (this.#options.progress !== false) this.#printProgress(testCase.name, meta.caseResult, meta.baseCaseResult ?? null);
   }
 
-  /** What the run collected, in `defer` mode once it has ended; null before. */
-  collected(): FinishInput | null {
-    return this.#finishInput;
+  /** What the run collected, once it has ended; null before. */
+  collected(): Collected | null {
+    return this.#result;
   }
 
-  #printProgress(name: string, result: CaseResult | undefined): void {
+  #printProgress(name: string, result: CaseResult | undefined, base: CaseResult | null): void {
     const elapsedMs = Date.now() - this.#startedAt.getTime();
-    // Files are collected one at a time, so the total is estimated from the files seen so far.
+    // Without a plan, files are collected one at a time and the total is estimated from those seen so far.
     const perFile = this.#filesDone > 0 ? this.#collected / Math.max(this.#filesDone, 1) : this.#collected;
     const remainingFiles = Math.max(0, this.#totalFiles - this.#filesDone - 1);
-    const estimatedTotal = Math.max(this.#collected, Math.round(this.#collected + remainingFiles * perFile));
+    const estimatedTotal = this.#options.plannedCases ?? Math.max(this.#collected, Math.round(this.#collected + remainingFiles * perFile));
     const fraction = estimatedTotal > 0 ? this.#finished / estimatedTotal : 0;
     const left = fraction > 0 ? (elapsedMs / fraction) * (1 - fraction) : 0;
-    const status =
-      result === undefined
+    const state = (r: CaseResult | undefined | null): string =>
+      r === undefined || r === null
         ? 'skipped'
-        : result.state === 'completed'
-          ? `${result.latency.median.toFixed(3)} ms`
-          : result.state === 'failed'
-            ? `FAILED (${result.phase})`
+        : r.state === 'completed'
+          ? `${r.latency.median.toFixed(3)} ms`
+          : r.state === 'failed'
+            ? `FAILED (${r.phase})`
             : 'unavailable';
-    process.stdout.write(
-      `[${this.#finished}/~${estimatedTotal}] ${name} ${status}  · ${formatDuration(elapsedMs)} elapsed, ~${formatDuration(left)} left\n`,
-    );
+    const status = base === null ? state(result) : `${state(result)} (base ${state(base)})`;
+    const total = this.#options.plannedCases === undefined ? `~${estimatedTotal}` : String(estimatedTotal);
+    process.stdout.write(`[${this.#finished}/${total}] ${name} ${status}  · ${formatDuration(elapsedMs)} elapsed, ~${formatDuration(left)} left\n`);
   }
 
   async onTestRunEnd(
@@ -121,20 +121,14 @@ export default class BenchReporter implements Reporter {
     for (const error of unhandledErrors) {
       this.#harnessErrors.push({ where: 'unhandled error', message: error.message ?? String(error) });
     }
-    const input: FinishInput = {
+    this.#result = {
       cases: [...this.#cases.values()],
+      baseCases: [...this.#baseCases.values()],
       harnessErrors: this.#harnessErrors,
       gpu: this.#gpu,
       startedAt: this.#startedAt,
       finishedAt: new Date(),
-      interruptedBy: reason === 'interrupted' ? (process.env.GCB_INTERRUPTED_BY ?? 'interrupted') : null,
-      options: this.#options,
+      interruptedBy: this.#interruptedBy ?? (reason === 'interrupted' ? 'interrupted' : null),
     };
-    if (this.#options.defer === true) {
-      this.#finishInput = input;
-      return;
-    }
-    this.exitCode = await finishRun(input);
-    if (this.exitCode !== 0) process.exitCode = this.exitCode;
   }
 }

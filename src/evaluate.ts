@@ -1,59 +1,100 @@
 /**
- * Metrics → gate → render for a finished run: reads the gate config and the baseline, writes the
- * Markdown report (and the GitHub job summary when there is one), prints the verdict.
+ * Evaluation: a pure function from what was measured (the head run, the base run of a paired run, the
+ * first measurements of cases measured again to confirm) and what it is judged against (the gate
+ * config, the committed baseline) to metrics, a verdict and an outcome. It reads and writes nothing;
+ * the pipeline loads its inputs and writes what it returns, once.
  */
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { COMPILER_IDS } from './adapters/registry.ts';
-import { confirmVerdict, gate, gateExitCode, loadGateConfig, metricsOptionsFromGateConfig, GateConfigError, type GateConfig, type Verdict } from './gate/index.ts';
-import { unknownCompilerIds } from './gate/config.ts';
+import { confirmVerdict, gate, metricsOptionsFromGateConfig, type GateConfig, type Verdict } from './gate/index.ts';
+import { pairedGate } from './gate/paired.ts';
 import { computeMetrics, type MetricsSummary } from './metrics/index.ts';
-import { BaselineError, loadBaseline, type Baseline } from './results/baseline.ts';
-import { writeFileAtomic } from './results/atomic.ts';
+import type { Baseline } from './results/baseline.ts';
 import type { RunResult } from './results/schema.ts';
-import { green, red, renderCaseSummary } from './report/console.ts';
-import { renderHtml } from './report/html.ts';
-import { renderMarkdown, type ReportedHarnessError } from './report/markdown.ts';
 
-export interface EvaluateOptions {
-  /** @default 'reports' */
-  readonly reportsDir: string;
-  /** Compare with the baseline and fail on regressions. @default true */
-  readonly gate: boolean;
-  /** @default baselines/<hardware-id>.json */
-  readonly baselinePath?: string;
-  /** @default 'gate.config.json' */
-  readonly gateConfigPath: string;
-  /** @default 'baselines' */
-  readonly baselinesDir: string;
-}
-
-export interface Evaluation {
-  readonly exitCode: number;
-  readonly metrics: MetricsSummary;
-  readonly verdict: Verdict | null;
-  readonly markdown: string;
-}
-
-/** A problem with the user's input (config, baseline): exit 2, with the message. */
-export class UsageError extends Error {
-  readonly exitCode = 2;
+/** A problem outside any case: a spec file that failed to load, a case that threw before it was measured. */
+export interface HarnessError {
+  readonly where: string;
+  readonly message: string;
 }
 
 /**
- * The run's metrics and, unless `baseline` is undefined (not gated), its verdict against the baseline
- * (null: none yet). When cases were measured again, a problem stands only when the gate also finds it
- * in the first measurements (see src/gate/confirm.ts).
+ * How a run ended, in order of precedence: `interrupted` (exit 130), `incomplete` (errors outside any
+ * case or failed cases: exit 1), then the verdict's status — `fail` and `inconclusive` exit 1,
+ * `no-baseline` exits 0 unless a baseline is required, `pass` and `not-gated` exit 0.
  */
-export function judge(run: RunResult, baseline: Baseline | null | undefined, config: GateConfig): { metrics: MetricsSummary; verdict: Verdict | null } {
+export type Outcome = 'pass' | 'fail' | 'inconclusive' | 'no-baseline' | 'not-gated' | 'incomplete' | 'interrupted';
+
+export interface EvaluationInput {
+  /** The run (the head side of a paired run); cases measured again replace their first measurements. */
+  readonly run: RunResult;
+  /** Paired runs: the base side, measured in the same rounds. */
+  readonly base: RunResult | null;
+  /** The committed baseline: undefined when the run is not gated, null when there is none for this hardware. */
+  readonly baseline: Baseline | null | undefined;
+  readonly config: GateConfig;
+  readonly harnessErrors: readonly HarnessError[];
+  /** No baseline for this hardware fails the run instead of passing it with a note. */
+  readonly requireBaseline: boolean;
+}
+
+export interface Evaluation {
+  readonly metrics: MetricsSummary;
+  /** Paired runs: the base side's metrics. */
+  readonly baseMetrics: MetricsSummary | null;
+  /** Null when not gated. */
+  readonly verdict: Verdict | null;
+  readonly outcome: Outcome;
+}
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+/** The exit code of an outcome: the one place it is decided. */
+export function exitCodeOf(outcome: Outcome | 'usage', requireBaseline = false): number {
+  switch (outcome) {
+    case 'pass':
+    case 'not-gated':
+      return EXIT.ok;
+    case 'no-baseline':
+      return requireBaseline ? EXIT.failed : EXIT.ok;
+    case 'fail':
+    case 'inconclusive':
+    case 'incomplete':
+      return EXIT.failed;
+    case 'interrupted':
+      return EXIT.interrupted;
+    case 'usage':
+      return EXIT.usage;
+  }
+}
+
+export function evaluate(input: EvaluationInput): Evaluation {
+  const { run, base, baseline, config } = input;
   const options = metricsOptionsFromGateConfig(config);
   const metrics = computeMetrics(run, options);
-  if (baseline === undefined) return { metrics, verdict: null };
-  const verdict = gate(run, baseline, metrics, baseline?.metrics ?? null, config);
-  if (run.confirmation === null) return { metrics, verdict };
-  const firstRun = firstMeasurements(run);
-  const first = gate(firstRun, baseline, computeMetrics(firstRun, options), baseline?.metrics ?? null, config);
-  return { metrics, verdict: confirmVerdict(first, verdict, run.confirmation.firstCases.map((c) => c.key)) };
+  const baseMetrics = base === null ? null : computeMetrics(base, options);
+  let verdict: Verdict | null = null;
+  if (base !== null) {
+    verdict = pairedGate({ head: run, base, headMetrics: metrics, baseMetrics: baseMetrics as MetricsSummary, config });
+  } else if (baseline !== undefined) {
+    verdict = gate(run, baseline, metrics, baseline?.metrics ?? null, config);
+    if (run.confirmation !== null) {
+      // A problem stands only when the gate also finds it in the first measurements (src/gate/confirm.ts).
+      const firstRun = firstMeasurements(run);
+      const first = gate(firstRun, baseline, computeMetrics(firstRun, options), baseline?.metrics ?? null, config);
+      verdict = confirmVerdict(first, verdict, run.confirmation.firstCases.map((c) => c.key), {
+        hardwareId: run.hardware.id,
+        minJudgedFraction: config.minJudgedFraction,
+      });
+    }
+  }
+  return { metrics, baseMetrics, verdict, outcome: outcomeOf(input, verdict) };
+}
+
+function outcomeOf(input: EvaluationInput, verdict: Verdict | null): Outcome {
+  if (input.run.interruptedBy !== null) return 'interrupted';
+  if (input.harnessErrors.length > 0 || input.run.cases.some((c) => c.state === 'failed')) return 'incomplete';
+  if (verdict === null) return 'not-gated';
+  return verdict.status;
 }
 
 /** The run as first measured: the cases measured again replaced by their first measurements. */
@@ -63,62 +104,15 @@ export function firstMeasurements(run: RunResult): RunResult {
   return { ...run, cases: run.cases.map((c) => first.get(c.key) ?? c), confirmation: null };
 }
 
-export function baselinePathFor(run: RunResult, options: Pick<EvaluateOptions, 'baselinesDir' | 'baselinePath'>): string {
+export function baselinePathFor(run: RunResult, options: { readonly baselinesDir: string; readonly baselinePath?: string | undefined }): string {
   return options.baselinePath ?? join(options.baselinesDir, `${run.hardware.id}.json`);
 }
 
 /**
- * `harnessErrors`: problems outside any case (spec files that failed to load); they go into the report,
- * which then cannot pass. The caller decides the exit code for them.
+ * The run's metrics and, unless `baseline` is undefined (not gated), its verdict against the baseline
+ * (null: none yet), for callers that judge one stored run (the merged report, calibration).
  */
-export async function evaluateRun(
-  run: RunResult,
-  partial: Partial<EvaluateOptions>,
-  harnessErrors: readonly ReportedHarnessError[] = [],
-): Promise<Evaluation> {
-  const options: EvaluateOptions = { reportsDir: 'reports', gate: true, gateConfigPath: 'gate.config.json', baselinesDir: 'baselines', ...partial };
-  let config;
-  let baseline = null;
-  const baselinePath = baselinePathFor(run, options);
-  try {
-    config = await loadGateConfig(options.gateConfigPath);
-    const known = new Set([...COMPILER_IDS, ...run.cases.map((c) => c.compiler.id)]);
-    const unknown = unknownCompilerIds(config, known);
-    if (unknown.length > 0) {
-      throw new GateConfigError(
-        `${unknown.map((u) => `${options.gateConfigPath}: ${u.option}: unknown compiler "${u.id}"`).join('\n')}\n` +
-          `valid compilers: ${[...known].join(', ')}`,
-      );
-    }
-    if (options.gate) baseline = await loadBaseline(baselinePath);
-  } catch (error) {
-    if (error instanceof GateConfigError || error instanceof BaselineError) throw new UsageError(error.message);
-    throw error;
-  }
-  const { metrics, verdict } = judge(run, options.gate ? baseline : undefined, config);
-  const markdown = renderMarkdown({ run, metrics, verdict, harnessErrors });
-
-  const reportPath = join(options.reportsDir, 'bench.md');
-  await writeFileAtomic(reportPath, markdown);
-  await writeFileAtomic(join(options.reportsDir, 'bench.html'), renderHtml({ machines: [{ run, metrics, verdict, harnessErrors }] }));
-  if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
-
-  const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
-  out();
-  out(renderCaseSummary(run.cases, metrics.cases));
-  out();
-  for (const reversal of metrics.reversals) out(`reversal: ${reversal.message}`);
-  const errorsLine = `bench: FAIL: ${harnessErrors.length} error${harnessErrors.length === 1 ? '' : 's'} outside any case (the "ERROR in" lines above); the run is incomplete`;
-  if (verdict === null) {
-    if (harnessErrors.length > 0) out(red(errorsLine));
-    out(`bench: not gated (--no-gate); report: ${reportPath}`);
-    return { exitCode: 0, metrics, verdict, markdown };
-  }
-  if (baseline === null) out(`bench: no baseline at ${baselinePath}; every case is new (create one with pnpm bench:baseline)`);
-  // Messages already start with what they are ("regression: …", "new reversal: …").
-  for (const problem of verdict.problems) out(red(`  ${problem.message}`));
-  out((verdict.passed && harnessErrors.length === 0 ? green : red)(`bench: ${verdict.summaryLine}`));
-  if (harnessErrors.length > 0) out(red(errorsLine));
-  out(`bench: report: ${reportPath} and ${join(options.reportsDir, 'bench.html')}`);
-  return { exitCode: gateExitCode(verdict), metrics, verdict, markdown };
+export function judge(run: RunResult, baseline: Baseline | null | undefined, config: GateConfig): { metrics: MetricsSummary; verdict: Verdict | null } {
+  const { metrics, verdict } = evaluate({ run, base: null, baseline, config, harnessErrors: [], requireBaseline: false });
+  return { metrics, verdict };
 }

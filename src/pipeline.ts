@@ -1,130 +1,261 @@
 /**
- * What happens once the cases have run: result model → write → metrics → gate → render → write.
- * One error boundary: anything that goes wrong here is reported with its message and decides the exit
- * code; nothing passes silently.
+ * What happens once the cases have run, in one direction and once:
+ *
+ *   collected cases → result model(s) → (load config + baseline) → evaluate (pure) → render (pure)
+ *   → write every file once → print → exit code (decided in one place: `exitCodeOf`).
+ *
+ * One error boundary: anything that goes wrong is reported with its message and decides the exit code;
+ * nothing passes silently, and the results measured are written whatever the evaluation comes to.
  */
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { GpuInfo } from './adapters/types.ts';
+import { COMPILER_IDS } from './adapters/registry.ts';
+import { evaluate, exitCodeOf, baselinePathFor, type Evaluation, type HarnessError, type Outcome } from './evaluate.ts';
+import { GateConfigError, loadGateConfig, type GateConfig } from './gate/index.ts';
+import { unknownCompilerIds } from './gate/config.ts';
 import { hardwareFingerprint } from './harness/fingerprint.ts';
 import { packageVersion } from './harness/package-version.ts';
-import { selectionFilters, selectionFromEnv } from './selection.ts';
-import { writeJsonAtomic } from './results/atomic.ts';
+import { outputDirsFromEnv, type OutputDirs } from './output-dirs.ts';
+import type { RunPlan } from './plan.ts';
+import { green, red, renderCaseSummary } from './report/console.ts';
+import { renderHtml } from './report/html.ts';
+import { renderMarkdown } from './report/markdown.ts';
+import { BaselineError, loadBaseline, type Baseline } from './results/baseline.ts';
+import { stableJson, writeFileAtomic } from './results/atomic.ts';
 import { RunResultSchema, SCHEMA_VERSION, type CaseResult, type RunResult } from './results/schema.ts';
 import { formatZodIssues } from './results/validation.ts';
-import { evaluateRun, type EvaluateOptions, type Evaluation } from './evaluate.ts';
-import { outputDirsFromEnv } from './output-dirs.ts';
 
 export { outputDirsFromEnv };
+export type { HarnessError };
+export { EXIT, exitCodeOf } from './evaluate.ts';
 
-/** A problem outside any case's result: a spec file that failed to load, a case that threw early. */
-export interface HarnessError {
-  readonly where: string;
-  readonly message: string;
-}
-
-export interface FinishOptions extends EvaluateOptions {
-  /** @default 'results' */
-  readonly resultsDir: string;
-}
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
-
-export interface FinishInput {
+/** What one Vitest run of the spec files collected (the bench reporter's output). */
+export interface Collected {
   readonly cases: readonly CaseResult[];
+  /** Paired runs: the base side's results of the same cases. */
+  readonly baseCases: readonly CaseResult[];
   readonly harnessErrors: readonly HarnessError[];
   readonly gpu: GpuInfo | null;
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly interruptedBy: string | null;
-  readonly options: Partial<FinishOptions>;
-  /** First measurements of cases measured again to confirm the gate's findings (see src/gate/confirm.ts). */
-  readonly confirmation?: readonly CaseResult[];
 }
 
-/** What a finished run came to: its exit code, and (when it got that far) the run and its evaluation. */
+export interface FinishOptions extends OutputDirs {
+  /** Compare with the baseline (single mode) or the base side (paired mode). @default true */
+  readonly gate: boolean;
+  /** @default baselines/<hardware-id>.json */
+  readonly baselinePath?: string;
+  /** No baseline for this hardware fails the run. @default false */
+  readonly requireBaseline: boolean;
+  /** Where the gate config and the baselines are read from when they come from the base checkout (paired mode). */
+  readonly trustedFrom?: string;
+  /** Printed before the verdict: why a paired comparison fell back to the committed baseline. */
+  readonly notices?: readonly string[];
+}
+
+export interface FinishInput {
+  readonly collected: Collected;
+  readonly plan: RunPlan;
+  /** First measurements of cases measured again to confirm the gate's findings (single mode). */
+  readonly confirmation?: readonly CaseResult[];
+  readonly options: FinishOptions;
+}
+
+/** What the run came to, for the CLI and for tests. */
 export interface Finished {
   readonly exitCode: number;
+  readonly outcome: Outcome | 'usage' | 'error';
   readonly run: RunResult | null;
+  readonly base: RunResult | null;
   readonly evaluation: Evaluation | null;
+}
+
+const byKey = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+
+/** The result model of one side of the run. Pure but for reading the machine's fingerprint. */
+export function buildRunResult(collected: Collected, plan: RunPlan, side: 'head' | 'base' = 'head', confirmation?: readonly CaseResult[]): RunResult {
+  const cases = [...(side === 'head' ? collected.cases : collected.baseCases)].sort(byKey);
+  const runtimes: Record<string, string> = {};
+  for (const name of ['vitest', 'tinybench', 'mitata']) {
+    const version = packageVersion(name);
+    if (version !== null) runtimes[name] = version;
+  }
+  for (const result of cases) Object.assign(runtimes, result.compiler.versions);
+  const compare = plan.compare;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    tool: 'graph-compiler-bench',
+    startedAt: collected.startedAt.toISOString(),
+    finishedAt: collected.finishedAt.toISOString(),
+    complete: collected.interruptedBy === null && collected.harnessErrors.length === 0,
+    interruptedBy: collected.interruptedBy,
+    commandLine: [...plan.commandLine],
+    profile: plan.profile,
+    filters: { ...plan.filters },
+    hardware: hardwareFingerprint(runtimes, collected.gpu),
+    cases,
+    confirmation: confirmation === undefined || confirmation.length === 0 ? null : { firstCases: [...confirmation].sort(byKey) },
+    ...(compare === null
+      ? {}
+      : {
+          comparison: {
+            side,
+            head: { ref: compare.head.ref, sha: compare.head.sha },
+            base: { ref: compare.base.ref, sha: compare.base.sha },
+            seed: plan.seed,
+            removed: [...compare.removed],
+            added: [...compare.added],
+          },
+        }),
+  };
 }
 
 function log(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Builds the RunResult from the collected cases and the environment. Pure but for reading env/os. */
-export function buildRunResult(input: FinishInput): RunResult {
-  const selection = selectionFromEnv();
-  const runtimes: Record<string, string> = {};
-  for (const name of ['vitest', 'tinybench', 'mitata']) {
-    const version = packageVersion(name);
-    if (version !== null) runtimes[name] = version;
-  }
-  for (const result of input.cases) Object.assign(runtimes, result.compiler.versions);
-  const cases = [...input.cases].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    tool: 'graph-compiler-bench',
-    startedAt: input.startedAt.toISOString(),
-    finishedAt: input.finishedAt.toISOString(),
-    complete: input.interruptedBy === null && input.harnessErrors.length === 0,
-    interruptedBy: input.interruptedBy,
-    commandLine: (process.env.GCB_COMMAND_LINE ?? process.argv.join(' ')).split(' '),
-    profile: selection.profile,
-    filters: selectionFilters(selection),
-    hardware: hardwareFingerprint(runtimes, input.gpu),
-    cases,
-    confirmation:
-      input.confirmation === undefined || input.confirmation.length === 0
-        ? null
-        : { firstCases: [...input.confirmation].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)) },
-  };
-}
+/** A problem with the user's input (config, baseline): exit 2, with the message. */
+class UsageError extends Error {}
 
-export async function finishRun(input: FinishInput): Promise<number> {
-  return (await finish(input)).exitCode;
-}
-
-/** As {@link finishRun}, returning the run and its evaluation too (the CLI decides on confirming with them). */
-export async function finish(input: FinishInput): Promise<Finished> {
-  const done = (exitCode: number, run: RunResult | null = null, evaluation: Evaluation | null = null): Finished => ({ exitCode, run, evaluation });
-  const options: FinishOptions = { ...outputDirsFromEnv(), ...input.options } as FinishOptions;
+async function loadInputs(run: RunResult, options: FinishOptions, paired: boolean): Promise<{ config: GateConfig; baseline: Baseline | null | undefined; baselinePath: string }> {
+  const baselinePath = baselinePathFor(run, options);
   try {
-    const candidate = buildRunResult(input);
-    const parsed = RunResultSchema.safeParse(candidate);
-    if (!parsed.success) {
-      // A bug in the suite, not in the user's input: say exactly what is wrong and fail.
-      log(`bench: the run result does not match its schema (a bug):\n${formatZodIssues('run result', parsed.error, candidate, 'key', 20)}`);
-      return done(EXIT.failed);
+    const config = await loadGateConfig(options.gateConfigPath);
+    const known = new Set([...COMPILER_IDS, ...run.cases.map((c) => c.compiler.id)]);
+    const unknown = unknownCompilerIds(config, known);
+    if (unknown.length > 0) {
+      throw new GateConfigError(
+        `${unknown.map((u) => `${options.gateConfigPath}: ${u.option}: unknown compiler "${u.id}"`).join('\n')}\nvalid compilers: ${[...known].join(', ')}`,
+      );
     }
-    const run = parsed.data;
-    const stamp = run.startedAt.replace(/[:.]/g, '-');
-    await writeJsonAtomic(join(options.resultsDir, `run-${stamp}.json`), run);
-    await writeJsonAtomic(join(options.resultsDir, 'latest.json'), run);
-    log(`\nbench: wrote ${join(options.resultsDir, 'latest.json')} (${run.cases.length} cases${run.complete ? '' : ', INCOMPLETE'})`);
-
-    const failed = run.cases.filter((c) => c.state === 'failed');
-    // Sorted: spec files run in an order Vitest chooses (its cache), the report must not depend on it.
-    const harnessErrors = [...input.harnessErrors].sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : 0));
-    for (const error of harnessErrors) log(`bench: ERROR in ${error.where}: ${error.message}`);
-    for (const result of failed) {
-      if (result.state === 'failed') log(`bench: FAILED ${result.key} (${result.phase}): ${result.error}`);
-    }
-    if (run.cases.length === 0 && input.harnessErrors.length === 0 && input.interruptedBy === null) {
-      log('bench: no case ran: check the filters (--compiler, --model, --batch, --depth, --hardware)');
-      return done(EXIT.failed, run);
-    }
-
-    const evaluation = await evaluateRun(run, options, harnessErrors);
-    if (input.interruptedBy !== null) {
-      log(`bench: run interrupted (${input.interruptedBy}): results so far are written and marked incomplete`);
-      return done(EXIT.interrupted, run, evaluation);
-    }
-    if (failed.length > 0 || input.harnessErrors.length > 0) return done(EXIT.failed, run, evaluation);
-    return done(evaluation.exitCode, run, evaluation);
+    const baseline = !options.gate || paired ? undefined : await loadBaseline(baselinePath);
+    return { config, baseline, baselinePath };
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    log(`bench: ${message}`);
-    return done((error as { exitCode?: number }).exitCode ?? EXIT.failed);
+    if (error instanceof GateConfigError || error instanceof BaselineError) throw new UsageError(error.message);
+    throw error;
   }
+}
+
+/** Everything the run writes, rendered before anything is written. */
+interface Outputs {
+  readonly files: readonly { readonly path: string; readonly contents: string }[];
+  readonly summary: string | null;
+}
+
+/** The one writer: every file whole (atomically), then the job summary, once. */
+async function writeOutputs(outputs: Outputs): Promise<void> {
+  for (const file of outputs.files) await writeFileAtomic(file.path, file.contents);
+  if (outputs.summary !== null && process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, outputs.summary);
+}
+
+function resultFiles(run: RunResult, base: RunResult | null, options: FinishOptions): Outputs['files'] {
+  const stamp = run.startedAt.replace(/[:.]/g, '-');
+  const runJson = stableJson(run);
+  return [
+    { path: join(options.resultsDir, `run-${stamp}.json`), contents: runJson },
+    { path: join(options.resultsDir, 'latest.json'), contents: runJson },
+    ...(base === null
+      ? []
+      : [
+          { path: join(options.resultsDir, `run-${stamp}-base.json`), contents: stableJson(base) },
+          { path: join(options.resultsDir, 'base.json'), contents: stableJson(base) },
+        ]),
+  ];
+}
+
+function checked(candidate: RunResult, what: string): RunResult {
+  const parsed = RunResultSchema.safeParse(candidate);
+  if (!parsed.success) {
+    // A bug in the suite, not in the user's input: say exactly what is wrong and fail.
+    throw new Error(`the ${what} result does not match its schema (a bug):\n${formatZodIssues(`${what} result`, parsed.error, candidate, 'key', 20)}`);
+  }
+  return parsed.data;
+}
+
+export async function finish(input: FinishInput): Promise<Finished> {
+  const { collected, plan, options } = input;
+  const paired = plan.mode === 'paired';
+  let run: RunResult | null = null;
+  let base: RunResult | null = null;
+  try {
+    run = checked(buildRunResult(collected, plan, 'head', input.confirmation), 'run');
+    base = paired ? checked(buildRunResult(collected, plan, 'base'), 'base') : null;
+  } catch (error) {
+    log(`bench: ${(error as Error).message}`);
+    return { exitCode: exitCodeOf('incomplete'), outcome: 'error', run: null, base: null, evaluation: null };
+  }
+  const harnessErrors = [...collected.harnessErrors].sort((a, b) => (a.where < b.where ? -1 : a.where > b.where ? 1 : 0));
+  const lines: string[] = [];
+  for (const error of harnessErrors) lines.push(`bench: ERROR in ${error.where}: ${error.message}`);
+  for (const result of run.cases) if (result.state === 'failed') lines.push(`bench: FAILED ${result.key} (${result.phase}): ${result.error}`);
+  for (const notice of options.notices ?? []) lines.push(`bench: ${notice}`);
+
+  let evaluation: Evaluation | null = null;
+  let usage: string | null = null;
+  let reportFiles: Outputs['files'] = [];
+  let summary: string | null = null;
+  let baselinePath = baselinePathFor(run, options);
+  if (run.cases.length === 0 && harnessErrors.length === 0 && run.interruptedBy === null) {
+    lines.push('bench: no case ran: check the filters (--compiler, --model, --batch, --depth, --hardware, -t)');
+  } else {
+    try {
+      const inputs = await loadInputs(run, options, paired);
+      baselinePath = inputs.baselinePath;
+      evaluation = evaluate({
+        run,
+        base,
+        baseline: inputs.baseline,
+        config: inputs.config,
+        harnessErrors,
+        requireBaseline: options.requireBaseline,
+      });
+      const markdown = renderMarkdown({ run, metrics: evaluation.metrics, verdict: evaluation.verdict, harnessErrors });
+      const html = renderHtml({ machines: [{ run, metrics: evaluation.metrics, verdict: evaluation.verdict, harnessErrors }] });
+      reportFiles = [
+        { path: join(options.reportsDir, 'bench.md'), contents: markdown },
+        { path: join(options.reportsDir, 'bench.html'), contents: html },
+      ];
+      summary = markdown;
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      usage = error.message;
+    }
+  }
+
+  await writeOutputs({ files: [...resultFiles(run, base, options), ...reportFiles], summary });
+  log(`\nbench: wrote ${join(options.resultsDir, 'latest.json')}${base === null ? '' : ` and ${join(options.resultsDir, 'base.json')}`} (${run.cases.length} cases${run.complete ? '' : ', INCOMPLETE'})`);
+  for (const line of lines) log(line);
+  if (usage !== null) {
+    log(`bench: ${usage}`);
+    return { exitCode: exitCodeOf('usage'), outcome: 'usage', run, base, evaluation: null };
+  }
+  if (evaluation === null) return { exitCode: exitCodeOf('incomplete'), outcome: 'incomplete', run, base, evaluation: null };
+  printVerdict(run, evaluation, harnessErrors, baselinePath, options);
+  if (evaluation.outcome === 'interrupted') log(`bench: run interrupted (${run.interruptedBy}): results so far are written and marked incomplete`);
+  return { exitCode: exitCodeOf(evaluation.outcome, options.requireBaseline), outcome: evaluation.outcome, run, base, evaluation };
+}
+
+function printVerdict(run: RunResult, evaluation: Evaluation, harnessErrors: readonly HarnessError[], baselinePath: string, options: FinishOptions): void {
+  const { metrics, verdict, outcome } = evaluation;
+  log();
+  log(renderCaseSummary(run.cases, metrics.cases));
+  log();
+  for (const reversal of metrics.reversals) log(`reversal: ${reversal.message}`);
+  const errorsLine = `bench: FAIL: ${harnessErrors.length} error${harnessErrors.length === 1 ? '' : 's'} outside any case (the "ERROR in" lines above); the run is incomplete`;
+  const reports = `${join(options.reportsDir, 'bench.md')} and ${join(options.reportsDir, 'bench.html')}`;
+  if (verdict === null) {
+    if (harnessErrors.length > 0) log(red(errorsLine));
+    log(`bench: not gated (--no-gate); report: ${reports}`);
+    return;
+  }
+  if (verdict.status === 'no-baseline') log(`bench: no baseline at ${baselinePath}`);
+  // Messages already start with what they are ("regression: …", "new reversal: …").
+  for (const problem of verdict.problems) log(red(`  ${problem.message}`));
+  const good = outcome === 'pass' || (outcome === 'no-baseline' && !options.requireBaseline);
+  log((good ? green : red)(`bench: ${verdict.summaryLine}`));
+  if (outcome === 'no-baseline' && options.requireBaseline) log(red('bench: FAIL: --require-baseline: this hardware has no baseline'));
+  if (harnessErrors.length > 0) log(red(errorsLine));
+  log(`bench: report: ${reports}`);
 }

@@ -15,6 +15,12 @@ export interface Profile {
   readonly measure: Partial<MeasureOptions>;
   /** Sessions each case's samples are spread over (see `measureCase`). */
   readonly sessions: number;
+  /**
+   * Paired runs (`--compare`): base and head alternate in rounds of one block each, `blockMs` long
+   * per side; sampling (both sides together) follows `measure`, and stops on the precision of the
+   * per-round head/base ratio. One session per side: the pairing, not spreading, controls drift.
+   */
+  readonly paired: { readonly blockMs: number; readonly minRounds: number; readonly measure: Partial<MeasureOptions> };
 }
 
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
@@ -24,6 +30,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sweep: 'all',
     measure: { minTimeMs: 300, minSamples: 12, warmupTimeMs: 45, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 900 },
     sessions: 3,
+    paired: { blockMs: 40, minRounds: 10, measure: { minTimeMs: 700, minSamples: 10, warmupTimeMs: 40, warmupIterations: 2, targetRelativeCi: 0.01, maxTimeMs: 2000 } },
   },
   quick: {
     name: 'quick',
@@ -31,6 +38,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sweep: 'ends',
     measure: { minTimeMs: 200, minSamples: 12, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 600 },
     sessions: 3,
+    paired: { blockMs: 40, minRounds: 8, measure: { minTimeMs: 500, minSamples: 8, warmupTimeMs: 30, warmupIterations: 2, targetRelativeCi: 0.015, maxTimeMs: 1200 } },
   },
   full: {
     name: 'full',
@@ -38,6 +46,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sweep: 'all',
     measure: { minTimeMs: 600, minSamples: 30, warmupTimeMs: 200, warmupIterations: 5, targetRelativeCi: 0.005, maxTimeMs: 3000 },
     sessions: 4,
+    paired: { blockMs: 80, minRounds: 16, measure: { minTimeMs: 2000, minSamples: 16, warmupTimeMs: 100, warmupIterations: 3, targetRelativeCi: 0.005, maxTimeMs: 6000 } },
   },
 };
 

@@ -27,7 +27,8 @@ describe('slowedRun', () => {
     expect(c.latency.median).toBeCloseTo(original.latency.median * 1.25, 12);
     expect(c.throughput).toBeCloseTo(original.throughput / 1.25, 9);
     expect(c.interleaving.reference?.samples).toEqual(original.interleaving.reference?.samples);
-    expect(c.interleaving.anchor.samples).toEqual(original.interleaving.anchor.samples);
+    expect(c.interleaving.anchor?.samples).toEqual(original.interleaving.anchor?.samples);
+    expect(c.interleaving.anchor).not.toBeNull();
   });
 });
 

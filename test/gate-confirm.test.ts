@@ -28,22 +28,22 @@ describe('confirmation of the gate’s findings', () => {
   });
 
   it('keeps a finding that the second measurement shows too', () => {
-    const v = confirmVerdict(judgeRun(run(2, 1.3), baseline), judgeRun(run(3, 1.28), baseline), [K]);
+    const v = confirmVerdict(judgeRun(run(2, 1.3), baseline), judgeRun(run(3, 1.28), baseline), [K], { hardwareId: 'test', minJudgedFraction: 0.5 });
     expect(v.passed).toBe(false);
     expect(v.problems.map((p) => [p.kind, p.key])).toEqual([['regression', K]]);
-    expect(v.summaryLine).toBe('FAIL: 1 regression, 0 reversals; 1 case measured again to confirm 1 finding, 0 not confirmed');
+    expect(v.summaryLine).toBe('FAIL: 1 regression, 0 reversals; judged 2 of 2 comparable cases; 1 case measured again to confirm 1 finding, 0 not confirmed');
   });
 
   it('drops a finding that the second measurement does not show, and says so', () => {
-    const v = confirmVerdict(judgeRun(run(2, 1.3), baseline), judgeRun(run(3), baseline), [K]);
+    const v = confirmVerdict(judgeRun(run(2, 1.3), baseline), judgeRun(run(3), baseline), [K], { hardwareId: 'test', minJudgedFraction: 0.5 });
     expect(v.passed).toBe(true);
     expect(v.problems).toEqual([]);
     expect(v.notes.some((n) => n.startsWith(`not confirmed when measured again: regression: ${K} is`))).toBe(true);
-    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals; 1 case measured again to confirm 1 finding, 1 not confirmed');
+    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals; judged 2 of 2 comparable cases; 1 case measured again to confirm 1 finding, 1 not confirmed');
   });
 
   it('does not fail on a finding that only the second measurement has', () => {
-    const v = confirmVerdict(judgeRun(run(2, 1.3), baseline), judgeRun(run(3, 1.3, 1.3), baseline), [K, OTHER]);
+    const v = confirmVerdict(judgeRun(run(2, 1.3), baseline), judgeRun(run(3, 1.3, 1.3), baseline), [K, OTHER], { hardwareId: 'test', minJudgedFraction: 0.5 });
     expect(v.problems.map((p) => p.key)).toEqual([K]);
     expect(v.cases.find((c) => c.key === OTHER)?.kind).toBe('unchanged');
     expect(v.cases.find((c) => c.key === OTHER)?.message).toMatch(/^unchanged \(not confirmed\): regression:/);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { judge } from '../src/gate/judge.ts';
-import { summaryLine } from '../src/gate/verdict.ts';
+import { summaryLine, verdictStatus } from '../src/gate/verdict.ts';
 import type { MetricValue } from '../src/metrics/types.ts';
 
 const v = (metric: MetricValue['metric'], value: number, lower: number, upper: number): MetricValue => ({
@@ -38,10 +38,24 @@ describe('judge reads direction and threshold kind from the registry', () => {
 describe('summaryLine', () => {
   const zero = {
     regression: 0, improvement: 0, unchanged: 0, new: 0, missing: 0, stale: 0, unjudged: 0, failed: 0, filtered: 0,
-    seriesRegressions: 0, seriesImprovements: 0, newReversals: 0, flippedOrderings: 0,
+    seriesRegressions: 0, seriesImprovements: 0, newReversals: 0, flippedOrderings: 0, judged: 40, comparable: 42,
   };
-  it('reads like the examples', () => {
-    expect(summaryLine(false, { ...zero, regression: 2, newReversals: 1 }, true)).toBe('FAIL: 2 regressions, 1 new reversal');
-    expect(summaryLine(true, { ...zero, improvement: 3 }, true)).toBe('PASS: 0 regressions, 0 reversals (3 improvements)');
+  const context = { hardwareId: 'amd-epyc-2c' };
+  it('reads like the examples, saying how many cases were judged', () => {
+    expect(summaryLine('fail', { ...zero, regression: 2, newReversals: 1 }, context)).toBe('FAIL: 2 regressions, 1 new reversal; judged 40 of 42 comparable cases');
+    expect(summaryLine('pass', { ...zero, improvement: 3 }, context)).toBe('PASS: 0 regressions, 0 reversals; judged 40 of 42 comparable cases (3 improvements)');
+  });
+  it('a verdict that judged too little is inconclusive, never a pass', () => {
+    expect(verdictStatus(true, { judged: 20, comparable: 42 }, true, 0.5)).toBe('inconclusive');
+    expect(verdictStatus(true, { judged: 21, comparable: 42 }, true, 0.5)).toBe('pass');
+    expect(verdictStatus(true, { judged: 0, comparable: 0 }, true, 0.5)).toBe('inconclusive');
+    expect(verdictStatus(false, { judged: 0, comparable: 0 }, true, 0.5)).toBe('fail');
+    expect(verdictStatus(true, { judged: 0, comparable: 0 }, false, 0.5)).toBe('no-baseline');
+    expect(summaryLine('inconclusive', { ...zero, judged: 12, comparable: 300, unjudged: 288 }, context)).toBe(
+      'INCONCLUSIVE: 0 regressions, 0 reversals; judged 12 of 300 comparable cases (288 not judged: machine in another state); too few cases judged to pass: compare side by side with pnpm bench --compare <ref>, or refresh the baseline on this machine',
+    );
+    expect(summaryLine('no-baseline', { ...zero, new: 5 }, context)).toBe(
+      'NO BASELINE: no baseline for amd-epyc-2c yet, nothing was compared (5 new); make one on this machine with pnpm bench --no-gate, then pnpm bench:baseline',
+    );
   });
 });

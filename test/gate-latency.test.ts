@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GATE_CONFIG } from '../src/gate/config.ts';
-import { gateExitCode } from '../src/gate/verdict.ts';
+import { exitCodeOf } from '../src/evaluate.ts';
 import { makeRun, randomSamples, type SyntheticCase } from './support/synthetic-run.ts';
 import { baselineOf, judgeRun } from './support/gate-harness.ts';
 
@@ -25,9 +25,9 @@ describe('gate on case latency', () => {
   it('passes when the distributions are the same (unchanged)', () => {
     const v = judgeRun(runWith(2), baseline);
     expect(v.passed).toBe(true);
-    expect(gateExitCode(v)).toBe(0);
+    expect(exitCodeOf(v.status)).toBe(0);
     expect(v.cases.map((c) => c.kind)).toEqual(['unchanged', 'unchanged', 'unchanged']);
-    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals');
+    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals; judged 3 of 3 comparable cases');
     const e = v.cases[0]?.evidence;
     expect(e?.ci?.[0]).toBeLessThanOrEqual(1);
     expect(e?.ci?.[1]).toBeGreaterThanOrEqual(1);
@@ -38,8 +38,8 @@ describe('gate on case latency', () => {
   it('fails on a 20% slowdown and names the key', () => {
     const v = judgeRun(runWith(2, 1.2), baseline);
     expect(v.passed).toBe(false);
-    expect(gateExitCode(v)).toBe(1);
-    expect(v.summaryLine).toBe('FAIL: 1 regression, 0 reversals');
+    expect(exitCodeOf(v.status)).toBe(1);
+    expect(v.summaryLine).toBe('FAIL: 1 regression, 0 reversals; judged 3 of 3 comparable cases');
     const r = v.cases.find((c) => c.kind === 'regression');
     expect(r?.key).toBe(KEY);
     expect(r?.evidence?.ratio).toBeGreaterThan(1.1);
@@ -65,7 +65,7 @@ describe('gate on case latency', () => {
     const v = judgeRun(runWith(2, 0.8), baseline);
     expect(v.passed).toBe(true);
     expect(v.cases.find((c) => c.key === KEY)?.kind).toBe('improvement');
-    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals (1 improvement)');
+    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals; judged 3 of 3 comparable cases (1 improvement)');
   });
 
   it('is deterministic', () => {

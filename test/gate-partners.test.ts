@@ -79,7 +79,7 @@ describe('gate: each case against its partner', () => {
       /^not judged: archetypes\/vit-like\/ort-cpu-all\/b=8 was measured with the machine in another state than in the baseline \(the anchor took 1\.400 ms a call, 1\.000 ms in the baseline, beyond ±15\.0%\)/,
     );
     expect(v.passed).toBe(true);
-    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals (2 not judged: machine in another state)');
+    expect(v.summaryLine).toBe('INCONCLUSIVE: 0 regressions, 0 reversals; judged 0 of 2 comparable cases (2 not judged: machine in another state); too few cases judged to pass: compare side by side with pnpm bench --compare <ref>, or refresh the baseline on this machine');
     expect(v.notes).toContain(verdictOf(v, K_ALL)?.message);
     expect(baseline.cases.find((c) => c.key === K_ALL)?.judged?.quietAnchorMs).toBe(1);
     // The tolerance is a setting: with it wide open, the slower compiler is caught relative to its reference.

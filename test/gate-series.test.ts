@@ -21,7 +21,7 @@ describe('gate: batch friction', () => {
     expect(s?.change).toBeCloseTo(0.2, 1);
     expect(s?.ci?.[0]).toBeGreaterThan(0);
     expect(v.problems.map((p) => [p.kind, p.key])).toEqual([['series-regression', 'blocks/resnet-basic/ort-cpu-all/d=4']]);
-    expect(v.summaryLine).toBe('FAIL: 0 regressions, 0 reversals, 1 series regression');
+    expect(v.summaryLine).toBe('FAIL: 0 regressions, 0 reversals, 1 series regression; judged 2 of 2 comparable cases');
   });
 
   it('passes when β is unchanged', () => {
@@ -80,7 +80,7 @@ describe('gate: reversals', () => {
       ['new-reversal', 'b=8/cnn-like~vit-like/ort-cpu-all-vs-ort-cpu-disabled'],
       ['flipped-ordering', 'ort-cpu-all/b=8/cnn-like~vit-like'],
     ]);
-    expect(v.summaryLine).toBe('FAIL: 0 regressions, 1 new reversal, 1 flipped archetype ordering (1 improvement)');
+    expect(v.summaryLine).toBe('FAIL: 0 regressions, 1 new reversal, 1 flipped archetype ordering; judged 4 of 4 comparable cases (1 improvement)');
     expect(v.problems[0]?.message).toContain('cnn-like is faster than vit-like under ort-cpu-disabled');
   });
 

@@ -22,7 +22,7 @@ describe('gate case states', () => {
     expect(c?.evidence).toBeNull();
     expect(c?.message).toMatch(/^stale: blocks\/mlp\/ort-cpu-all\/b=1\/d=2 not compared, model hash changed/);
     expect(v.passed).toBe(true);
-    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals (1 stale)');
+    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals; judged 2 of 2 comparable cases (1 stale)');
   });
 
   it('marks changed runtime versions stale', () => {
@@ -38,7 +38,7 @@ describe('gate case states', () => {
     expect(kindOf(v, K_MLP)).toBe('missing');
     expect(v.passed).toBe(false);
     expect(v.problems.map((p) => [p.kind, p.key])).toEqual([['missing', K_MLP]]);
-    expect(v.summaryLine).toBe('FAIL: 0 regressions, 0 reversals, 1 missing');
+    expect(v.summaryLine).toBe('FAIL: 0 regressions, 0 reversals, 1 missing; judged 2 of 2 comparable cases');
   });
 
   it('does not count a key as missing when the run was filtered so as to exclude it', () => {
@@ -47,7 +47,7 @@ describe('gate case states', () => {
     expect(kindOf(v, K_MLP)).toBeUndefined();
     expect(v.counts.filtered).toBe(1);
     expect(v.passed).toBe(true);
-    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals (1 filtered out)');
+    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals; judged 2 of 2 comparable cases (1 filtered out)');
     // Filters that include the absent case do not excuse it.
     const wide = makeRun(base.filter((c) => c.model === 'resnet-basic'), { filters: { model: 'resnet-basic,mlp', hardware: 'cpu' } });
     expect(kindOf(judgeRun(wide, baseline), K_MLP)).toBe('missing');
@@ -61,7 +61,7 @@ describe('gate case states', () => {
     expect(kindOf(v, K_DIS)).toBe('failed');
     expect(kindOf(v, K_ALL)).toBe('unchanged');
     expect(v.problems[0]).toMatchObject({ kind: 'failed', key: K_DIS, message: `failed: ${K_DIS} (correctness: outputs differ)` });
-    expect(v.summaryLine).toBe('FAIL: 0 regressions, 0 reversals, 1 failed');
+    expect(v.summaryLine).toBe('FAIL: 0 regressions, 0 reversals, 1 failed; judged 2 of 2 comparable cases');
   });
 
   it('treats a case now unavailable but measured in the baseline as missing', () => {
@@ -74,13 +74,13 @@ describe('gate case states', () => {
     const v = judgeRun(run, baseline);
     expect(kindOf(v, 'blocks/mlp/ort-cpu-all/b=4/d=2')).toBe('new');
     expect(v.passed).toBe(true);
-    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals (1 new)');
+    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals; judged 3 of 3 comparable cases (1 new)');
   });
 
   it('with no baseline, every case is new and only failures fail', () => {
     const v = judgeRun(makeRun(base), null);
     expect(v.cases.map((c) => c.kind)).toEqual(['new', 'new', 'new']);
-    expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals (no baseline: 3 new)');
+    expect(v.summaryLine).toBe('NO BASELINE: no baseline for test-cpu-8c-16g yet, nothing was compared (3 new); make one on this machine with pnpm bench --no-gate, then pnpm bench:baseline');
     expect(v.baseline).toBeNull();
   });
 

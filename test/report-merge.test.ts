@@ -73,7 +73,7 @@ describe('merging results from two machines', () => {
   it('rejects a results file of another schema version with a clear message', () => {
     const text = readFileSync(files[0]!, 'utf8').replace('"schemaVersion": 2', '"schemaVersion": 1');
     expect(() => parseRunResult(text, 'old.json')).toThrow(
-      'old.json: results file schemaVersion 1 is not supported (this version reads schemaVersion 2)',
+      'old.json: results file schemaVersion 1 is not supported (this version reads schemaVersion 2 or 3)',
     );
   });
 });

@@ -119,7 +119,7 @@ describe('malformed and truncated JSON', () => {
 describe('wrong version or wrong kind of file', () => {
   it('an unsupported schemaVersion says which one is read and what to do', () => {
     expect(resultsError(edited(RESULTS, (d) => (d.schemaVersion = 1))).message).toBe(
-      `${RF}: results file schemaVersion 1 is not supported (this version reads schemaVersion 2); it was written by another version of graph-compiler-bench; re-run pnpm bench`,
+      `${RF}: results file schemaVersion 1 is not supported (this version reads schemaVersion 2 or 3); it was written by another version of graph-compiler-bench; re-run pnpm bench`,
     );
     expect(baselineError(edited(BASELINE, (d) => (d.schemaVersion = 0))).message).toBe(
       `${BF}: baseline schemaVersion 0 is not supported (this version reads schemaVersion 3); re-create the baseline from a fresh complete run`,
@@ -129,7 +129,7 @@ describe('wrong version or wrong kind of file', () => {
 
   it('a missing schemaVersion', () => {
     expect(baselineError(edited(BASELINE, (d) => delete d.schemaVersion)).message).toBe(`${BF}: schemaVersion is missing (supported: 3); is this a baseline?`);
-    expect(resultsError(edited(RESULTS, (d) => delete d.schemaVersion)).message).toBe(`${RF}: schemaVersion is missing (supported: 2); is this a results file?`);
+    expect(resultsError(edited(RESULTS, (d) => delete d.schemaVersion)).message).toBe(`${RF}: schemaVersion is missing (supported: 2 or 3); is this a results file?`);
   });
 
   it('a baseline where a results file belongs, and the other way round', () => {

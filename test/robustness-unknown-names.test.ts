@@ -63,7 +63,7 @@ describe('unknown names in spec files', () => {
 
   it('the report fails and lists the errors (it used to say PASS)', () => {
     const report = child.report();
-    expect(report).toMatch(/^## ❌ FAIL: 2 errors outside any case \(gate: PASS: .*\) — graph-compiler-bench on `[^`]+` · \*\*INCOMPLETE RUN\*\*$/m);
+    expect(report).toMatch(/^## ❌ FAIL: 2 errors outside any case \(gate: NO BASELINE: .*\) — graph-compiler-bench on `[^`]+` · \*\*INCOMPLETE RUN\*\*$/m);
     expect(report).toContain('### Errors outside any case (2)');
     expect(report).toContain('- `test/fault-benches/bad-spec/unknown-compiler.bench.ts`: unknown compiler "ort-cpu-al"; valid compilers: ');
     expect(report).toContain('- `test/fault-benches/bad-spec/unknown-block.bench.ts`: unknown fixture "plain-cnov"; valid ids: ');

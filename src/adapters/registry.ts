@@ -5,11 +5,20 @@
 import { ORT_OPT_LEVELS, OrtNodeAdapter } from './ort-node.ts';
 import type { CompilerAdapter, HardwareKind } from './types.ts';
 
+/** Settings a run resolves once (the run plan) and hands to every adapter it creates. */
+export interface AdapterOptions {
+  /** ONNX Runtime intra-op threads; undefined or null: the adapter's default for this machine. */
+  readonly ortThreads?: number | null;
+}
+
 interface CompilerEntry {
   readonly hardware: HardwareKind;
   readonly description: string;
-  readonly create: () => Promise<CompilerAdapter>;
+  readonly create: (options: AdapterOptions) => Promise<CompilerAdapter>;
 }
+
+const ortThreadsOf = (options: AdapterOptions): { threads?: number } =>
+  options.ortThreads === undefined || options.ortThreads === null ? {} : { threads: options.ortThreads };
 
 const ortCpu = Object.fromEntries(
   ORT_OPT_LEVELS.map((level) => [
@@ -20,7 +29,7 @@ const ortCpu = Object.fromEntries(
         level === 'disabled'
           ? 'ONNX Runtime CPU, graph optimisations off: the uncompiled reference'
           : `ONNX Runtime CPU, graph optimisation level "${level}"`,
-      create: async () => new OrtNodeAdapter({ provider: 'cpu', optLevel: level }),
+      create: async (options) => new OrtNodeAdapter({ provider: 'cpu', optLevel: level, ...ortThreadsOf(options) }),
     } satisfies CompilerEntry,
   ]),
 );
@@ -68,22 +77,22 @@ const COMPILERS: Readonly<Record<string, CompilerEntry>> = {
   'ort-webgpu-disabled': {
     hardware: 'gpu',
     description: 'ONNX Runtime WebGPU execution provider (Dawn), graph optimisations off',
-    create: async () => new OrtNodeAdapter({ provider: 'webgpu', optLevel: 'disabled' }),
+    create: async (options) => new OrtNodeAdapter({ provider: 'webgpu', optLevel: 'disabled', ...ortThreadsOf(options) }),
   },
   'ort-webgpu-all': {
     hardware: 'gpu',
     description: 'ONNX Runtime WebGPU execution provider (Dawn), all graph optimisations',
-    create: async () => new OrtNodeAdapter({ provider: 'webgpu', optLevel: 'all' }),
+    create: async (options) => new OrtNodeAdapter({ provider: 'webgpu', optLevel: 'all', ...ortThreadsOf(options) }),
   },
   'ort-cuda-all': {
     hardware: 'gpu',
     description: 'ONNX Runtime CUDA execution provider (vendor compiler), all graph optimisations',
-    create: async () => new OrtNodeAdapter({ provider: 'cuda', optLevel: 'all' }),
+    create: async (options) => new OrtNodeAdapter({ provider: 'cuda', optLevel: 'all', ...ortThreadsOf(options) }),
   },
   'ort-tensorrt-all': {
     hardware: 'gpu',
     description: 'ONNX Runtime TensorRT execution provider (vendor compiler)',
-    create: async () => new OrtNodeAdapter({ provider: 'tensorrt', optLevel: 'all' }),
+    create: async (options) => new OrtNodeAdapter({ provider: 'tensorrt', optLevel: 'all', ...ortThreadsOf(options) }),
   },
 };
 
@@ -112,6 +121,6 @@ export function compilerDescription(id: string): string {
   return entry(id).description;
 }
 
-export function createAdapter(id: string): Promise<CompilerAdapter> {
-  return entry(id).create();
+export function createAdapter(id: string, options: AdapterOptions = {}): Promise<CompilerAdapter> {
+  return entry(id).create(options);
 }

@@ -1,10 +1,17 @@
 /**
- * `pnpm bench [options] [file filters…]`: runs the spec files under benches/ through Vitest with the
- * bench reporter. Flags become GCB_* variables (see src/selection.ts), so spec files see the same
- * selection when Vitest runs them in its worker.
+ * `pnpm bench [options] [file filters…]`: plan → measure → result files → evaluate → write, once.
  *
- * Exit codes: 0 pass · 1 a case failed, the gate failed or the run cannot be trusted · 2 usage or
- * configuration error · 130 interrupted (results so far are written, marked incomplete).
+ * 1. Plan: the spec files are collected (src/plan.ts) and every selected case is listed in one run
+ *    plan; with `--compare <ref>` the base checkout is prepared beside it and its cases listed too.
+ * 2. Measure: Vitest runs the spec files holding planned cases, with the bench reporter collecting; the
+ *    plan is the only thing handed to the Vitest worker (GCB_PLAN).
+ * 3. Confirm (single mode): when the gate's first verdict finds problems, the cases they involve are
+ *    measured again; the evaluation then keeps only problems both measurements show.
+ * 4. Finish (src/pipeline.ts): result files, one pure evaluation, reports written once, one exit code.
+ *
+ * Exit codes: 0 pass · 1 a case failed, the gate failed or was inconclusive, or the run cannot be
+ * trusted · 2 usage or configuration error · 130 interrupted (results so far are written, marked
+ * incomplete).
  *
  * Hidden, for the suite's own tests (not in --help): GCB_PROJECT picks the Vitest project (default
  * `bench`) and GCB_SPEC_DIR the folder spec files are found under (default `benches`), so the
@@ -12,17 +19,23 @@
  * GCB_PROJECT=faults GCB_SPEC_DIR=test/fault-benches.
  */
 import { readdirSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createVitest, type Vitest } from 'vitest/node';
 import BenchReporter from '../../reporters/bench-reporter.ts';
 import { ARCHETYPE_IDS, BLOCK_IDS } from '../../fixtures/index.ts';
-import { COMPILER_IDS, compilerHardware } from '../adapters/registry.ts';
-import { GateConfigError, loadGateConfig, unknownCompilerIds } from '../gate/config.ts';
-import { outputDirsFromEnv } from '../output-dirs.ts';
-import { EXIT, finish, type FinishInput } from '../pipeline.ts';
-import { keysToConfirm } from '../gate/confirm.ts';
-import { selectionFromEnv, SelectionError } from '../selection.ts';
+import { COMPILER_IDS } from '../adapters/registry.ts';
+import { parseSlowdowns } from '../adapters/slowed.ts';
+import { prepareComparison, ComparisonUnavailable, type PreparedComparison } from '../compare/setup.ts';
+import { evaluate } from '../evaluate.ts';
+import { GateConfigError, keysToConfirm, loadGateConfig, type GateConfig } from '../gate/index.ts';
+import { unknownCompilerIds } from '../gate/config.ts';
+import { loadBaseline, BaselineError } from '../results/baseline.ts';
+import { buildRunResult, EXIT, finish, outputDirsFromEnv, type Collected, type FinishOptions } from '../pipeline.ts';
+import { collectSpecs, plainSelection, planCases, specFilesUnder, writePlan, type PlannedCase, type RunPlan } from '../plan.ts';
+import { selectionFilters, selectionFromEnv, SelectionError, type Selection } from '../selection.ts';
 
 const HELP = `Usage: pnpm bench [options] [-- file filters]
 
@@ -36,11 +49,19 @@ Options (each also settable as the variable in brackets):
   --hardware <kind>    cpu (default), gpu or all: which compilers run [GCB_HARDWARE]
   --profile <name>     default, quick (PR gate) or full (nightly) [GCB_PROFILE]
   --engine <name>      tinybench (default) or mitata [GCB_ENGINE]
+  --compare <ref>      measure the checkout of <ref> (a git commit, branch or tag, or a folder holding a
+                       checkout) side by side with this one, in interleaved rounds, and gate on the
+                       paired differences; the gate config and baselines then come from <ref>
   --baseline <file>    baseline to gate against (default baselines/<hardware-id>.json)
-  --no-gate            measure and report, but do not compare with a baseline
+  --require-baseline   fail when this hardware has no baseline (default: say so and pass)
+  --no-gate            measure and report, but do not compare with anything
   --no-confirm         fail on the gate's first findings, without measuring their cases again
+  --seed <n>           seed of the paired rounds' order (default: from the two commits)
   -t <pattern>         only cases whose name matches (Vitest's test name filter)
   -h, --help           this text
+
+Test only: GCB_TEST_SLOWDOWN='ort-cpu-all=10%' slows a compiler down (both sides of a paired run);
+GCB_TEST_SLOWDOWN_HEAD slows the head side only (calibration of paired mode).
 
 Compilers: ${COMPILER_IDS.join(', ')}
 Blocks: ${BLOCK_IDS.join(', ')}
@@ -66,9 +87,12 @@ function parse(argv: string[]) {
         hardware: { type: 'string' },
         profile: { type: 'string' },
         engine: { type: 'string' },
+        compare: { type: 'string' },
         baseline: { type: 'string' },
+        'require-baseline': { type: 'boolean' },
         'no-gate': { type: 'boolean' },
         'no-confirm': { type: 'boolean' },
+        seed: { type: 'string' },
         t: { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -78,180 +102,31 @@ function parse(argv: string[]) {
   }
 }
 
-/** Spec files, as paths relative to the project root. */
-function specFiles(root: string): string[] {
-  const found: string[] = [];
-  const walk = (directory: string): void => {
-    for (const entry of readdirSync(directory, { withFileTypes: true })) {
-      const path = join(directory, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.bench.ts')) found.push(relative(root, path));
-    }
-  };
-  walk(join(root, specDir()));
-  return found.sort();
-}
-
-/**
- * Narrows the files to those the selection can touch, by their path
- * (`benches/<suite>/<model>/<compiler>.bench.ts`). The spec files apply the same selection again.
- */
-function selectFiles(files: string[], selection: ReturnType<typeof selectionFromEnv>): string[] {
-  return files.filter((file) => {
-    const parts = file.split(sep);
-    const compiler = (parts.at(-1) ?? '').replace(/\.bench\.ts$/, '');
-    const model = parts.at(-2) ?? '';
-    if (selection.compilers !== null && !selection.compilers.includes(compiler)) return false;
-    if (selection.models !== null && !selection.models.includes(model)) return false;
-    if (selection.hardware !== 'all' && COMPILER_IDS.includes(compiler) && compilerHardware(compiler) !== selection.hardware) {
-      return false;
-    }
-    return true;
-  });
-}
-
-async function main(): Promise<void> {
-  const { values, positionals } = parse(process.argv.slice(2));
-  if (values.help) {
-    process.stdout.write(HELP);
-    return;
-  }
-  const env = process.env;
-  const setEnv = (name: string, value: string | undefined): void => {
+/** Flags win over their variables; the selection is checked against the known names. */
+function selectionOf(values: ReturnType<typeof parse>['values'], root: string, specDir: string): Selection {
+  const env = { ...process.env };
+  const set = (name: string, value: string | undefined): void => {
     if (value !== undefined) env[name] = value;
   };
-  setEnv('GCB_COMPILER', values.compiler);
-  setEnv('GCB_MODEL', values.model ?? values.block);
-  setEnv('GCB_BATCH', values.batch);
-  setEnv('GCB_DEPTH', values.depth);
-  setEnv('GCB_HARDWARE', values.hardware);
-  setEnv('GCB_PROFILE', values.profile);
-  setEnv('GCB_ENGINE', values.engine);
-  env.GCB_COMMAND_LINE = ['pnpm', 'bench', ...process.argv.slice(2)].join(' ');
-  // Tells the Vitest worker that this process handles Ctrl-C (see src/spec.ts).
-  env.GCB_CLI_PID = String(process.pid);
-
-  let selection;
+  set('GCB_COMPILER', values.compiler);
+  set('GCB_MODEL', values.model ?? values.block);
+  set('GCB_BATCH', values.batch);
+  set('GCB_DEPTH', values.depth);
+  set('GCB_HARDWARE', values.hardware);
+  set('GCB_PROFILE', values.profile);
+  set('GCB_ENGINE', values.engine);
   try {
-    selection = selectionFromEnv(env, { compilers: COMPILER_IDS, models: [...BLOCK_IDS, ...ARCHETYPE_IDS, ...userModelNames()] });
+    return selectionFromEnv(env, { compilers: COMPILER_IDS, models: [...BLOCK_IDS, ...ARCHETYPE_IDS, ...userModelNames(root, specDir)] });
   } catch (error) {
     if (error instanceof SelectionError) fail(error.message, EXIT.usage);
     throw error;
   }
+}
 
-  // The gate config names the reference each compiler is measured alongside, so it decides what is
-  // measured: a broken one is an error before any measuring, not after minutes of it.
-  const gateConfigPath = outputDirsFromEnv(env).gateConfigPath;
+/** Directory names under <specDir>/models: user models are named by their folder. */
+function userModelNames(root: string, specDir: string): string[] {
   try {
-    const config = await loadGateConfig(gateConfigPath);
-    const unknown = unknownCompilerIds({ ...config, threshold: { ...config.threshold, byCompiler: {} } }, new Set(COMPILER_IDS));
-    if (unknown.length > 0) {
-      fail(
-        `${unknown.map((u) => `${gateConfigPath}: ${u.option}: unknown compiler "${u.id}"`).join('\n')}\nvalid compilers: ${COMPILER_IDS.join(', ')}`,
-        EXIT.usage,
-      );
-    }
-  } catch (error) {
-    if (error instanceof GateConfigError) fail(error.message, EXIT.usage);
-    throw error;
-  }
-
-  const root = process.cwd();
-  const files = selectFiles(specFiles(root), selection).filter(
-    (file) => positionals.length === 0 || positionals.some((filter) => file.includes(filter)),
-  );
-  if (files.length === 0) fail('no spec file matches the selection; see --help for the valid names', EXIT.usage);
-
-  const gateOptions = {
-    gate: values['no-gate'] !== true,
-    ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
-  };
-  let current: Vitest | null = null;
-
-  // Ctrl-C or a kill: stop the run (Vitest abandons the case in progress); the cases that finished are
-  // written, marked incomplete. A second signal quits at once, writing nothing.
-  // Vitest's logger adds its own SIGINT/SIGTERM listeners that exit the process 1 ms later, before the
-  // results are written: they are taken out after each Vitest is created, so that this handler alone decides.
-  let interrupted = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    env.GCB_INTERRUPTED_BY = signal;
-    process.stderr.write(
-      `\nbench: ${signal}: stopping; the case in progress is dropped, the cases that finished are written (signal again to quit at once, writing nothing)\n`,
-    );
-    void current?.cancelCurrentRun('keyboard-input');
-  };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => onSignal(signal));
-  const listenersBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
-
-  /** One Vitest run of `runFiles` (only the cases matching `pattern`, when given); what it collected. */
-  const measure = async (runFiles: string[], pattern: string | undefined): Promise<FinishInput> => {
-    const reporter = new BenchReporter({ ...gateOptions, defer: true });
-    const vitest = await createVitest('test', {
-      project: process.env.GCB_PROJECT || 'bench',
-      watch: false,
-      reporters: [reporter],
-      ...(pattern !== undefined ? { testNamePattern: pattern } : {}),
-    });
-    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-      for (const listener of process.listeners(signal)) if (!listenersBefore.has(listener)) process.off(signal, listener);
-    }
-    current = vitest;
-    await vitest.start(runFiles);
-    await vitest.close();
-    current = null;
-    const collected = reporter.collected();
-    if (collected === null) throw new Error('the bench reporter collected nothing (the run did not end)');
-    return collected;
-  };
-
-  const first = await measure(files, values.t);
-  const finished = await finish(first);
-  let exitCode = finished.exitCode;
-  const verdict = finished.evaluation?.verdict ?? null;
-  const keys = verdict === null || interrupted || values['no-confirm'] === true || finished.evaluation === null ? null : keysToConfirm(verdict, finished.evaluation.metrics);
-  if (exitCode === EXIT.failed && keys !== null && keys.length > 0) {
-    // A finding fails the run only if it reproduces: measure the cases it involves again.
-    process.stdout.write(`\nbench: confirming ${verdict?.problems.length} finding(s): measuring ${keys.length} case(s) again\n`);
-    const again = await measure(filesOf(keys, files), keyPattern(keys));
-    const remeasured = new Map(again.cases.map((c) => [c.key, c]));
-    const firstCases = first.cases.filter((c) => remeasured.has(c.key));
-    exitCode = (
-      await finish({
-        ...first,
-        cases: first.cases.map((c) => remeasured.get(c.key) ?? c),
-        confirmation: firstCases,
-        harnessErrors: [...first.harnessErrors, ...again.harnessErrors],
-        finishedAt: again.finishedAt,
-        interruptedBy: again.interruptedBy,
-      })
-    ).exitCode;
-  }
-  process.exit(exitCode);
-}
-
-/** The spec files (of those run) that hold the cases of `keys` (`suite/model/compiler/…`). */
-function filesOf(keys: readonly string[], files: readonly string[]): string[] {
-  const wanted = new Set(keys.map((k) => k.split('/').slice(0, 3).join(sep)));
-  return files.filter((file) => wanted.has(file.replace(/\.bench\.ts$/, '').split(sep).slice(-3).join(sep)));
-}
-
-/** A Vitest test-name pattern matching exactly the cases of `keys` (their names end with the key). */
-function keyPattern(keys: readonly string[]): string {
-  const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return `(?:^|\\s)(?:${keys.map(escape).join('|')})$`;
-}
-
-/** Where spec files live: benches/, or GCB_SPEC_DIR (tests only). */
-function specDir(): string {
-  return process.env.GCB_SPEC_DIR || 'benches';
-}
-
-/** Directory names under benches/models/: user models are named by their folder. */
-function userModelNames(): string[] {
-  try {
-    return readdirSync(join(process.cwd(), specDir(), 'models'), { withFileTypes: true })
+    return readdirSync(join(root, specDir, 'models'), { withFileTypes: true })
       .filter((entry) => entry.isDirectory())
       .map((entry) => entry.name);
   } catch {
@@ -259,4 +134,253 @@ function userModelNames(): string[] {
   }
 }
 
-await main();
+function positiveMs(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) fail(`${name} must be a positive number of milliseconds, got "${text}"`, EXIT.usage);
+  return value;
+}
+
+function ortThreads(): number | null {
+  const text = process.env.GCB_ORT_THREADS;
+  if (text === undefined || text === '') return null;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0) fail(`GCB_ORT_THREADS must be a whole number >= 0, got "${text}"`, EXIT.usage);
+  return value;
+}
+
+function slowdownSetting(name: string): string | null {
+  const text = process.env[name];
+  if (text === undefined || text.trim() === '') return null;
+  try {
+    parseSlowdowns(text);
+  } catch (error) {
+    fail((error as Error).message.replace('GCB_TEST_SLOWDOWN', name), EXIT.usage);
+  }
+  return text;
+}
+
+async function checkedGateConfig(path: string): Promise<GateConfig> {
+  try {
+    const config = await loadGateConfig(path);
+    // The references decide what is measured alongside: a broken one is an error before any measuring.
+    const unknown = unknownCompilerIds({ ...config, threshold: { ...config.threshold, byCompiler: {} } }, new Set(COMPILER_IDS));
+    if (unknown.length > 0) {
+      fail(`${unknown.map((u) => `${path}: ${u.option}: unknown compiler "${u.id}"`).join('\n')}\nvalid compilers: ${COMPILER_IDS.join(', ')}`, EXIT.usage);
+    }
+    return config;
+  } catch (error) {
+    if (error instanceof GateConfigError) fail(error.message, EXIT.usage);
+    throw error;
+  }
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+  const root = process.cwd();
+  const project = process.env.GCB_PROJECT || 'bench';
+  const specDir = process.env.GCB_SPEC_DIR || 'benches';
+  const dirs = outputDirsFromEnv();
+  const selection = selectionOf(values, root, specDir);
+  const headSlowdown = slowdownSetting('GCB_TEST_SLOWDOWN_HEAD');
+  const bothSlowdown = slowdownSetting('GCB_TEST_SLOWDOWN');
+  const seedText = values.seed;
+  if (seedText !== undefined && !/^-?\d+$/.test(seedText)) fail(`--seed must be a whole number, got "${seedText}"`, EXIT.usage);
+
+  const files = (await specFilesUnder(root, specDir)).filter(
+    (file) => positionals.length === 0 || positionals.some((filter) => file.includes(filter)),
+  );
+  if (files.length === 0) fail('no spec file matches the selection; see --help for the valid names', EXIT.usage);
+  const namePattern = values.t ?? null;
+  if (namePattern !== null) {
+    try {
+      new RegExp(namePattern);
+    } catch (error) {
+      fail(`-t: "${namePattern}" is not a valid pattern (${(error as Error).message})`, EXIT.usage);
+    }
+  }
+  const collected = await collectSpecs(root, files);
+
+  // Paired mode: the base checkout, its install and its worker come first; when it cannot be measured
+  // the run says why and falls back to the committed baseline.
+  let comparison: PreparedComparison | null = null;
+  const notices: string[] = [];
+  if (values.compare !== undefined && values['no-gate'] !== true) {
+    try {
+      comparison = await prepareComparison({
+        root,
+        ref: values.compare,
+        list: { selection: plainSelection(selection), namePattern, fileFilters: [...positionals], specDir },
+        log: (line) => process.stdout.write(`bench: ${line}\n`),
+      });
+    } catch (error) {
+      if (!(error instanceof ComparisonUnavailable)) throw error;
+      notices.push(`${error.message}; fell back to the committed baseline`);
+      process.stdout.write(`bench: ${error.message}\nbench: falling back to the committed baseline\n`);
+    }
+  }
+  // A pull request must not loosen its own gate: in paired mode the config and baselines are the base's.
+  const trusted = comparison === null ? root : comparison.base.tree;
+  const gateConfigPath = process.env.GCB_GATE_CONFIG || join(trusted, 'gate.config.json');
+  const baselinesDir = process.env.GCB_BASELINES_DIR || join(trusted, 'baselines');
+  const config = await checkedGateConfig(gateConfigPath);
+  const planned = planCases(collected.specs, { selection, namePattern, mode: comparison === null ? 'single' : 'paired' });
+  const planErrors = [...collected.errors, ...planned.errors];
+
+  const filters: Record<string, string> = { ...selectionFilters(selection) };
+  if (namePattern !== null) filters.name = namePattern;
+  if (positionals.length > 0) filters.files = positionals.join(',');
+  const compare: RunPlan['compare'] =
+    comparison === null
+      ? null
+      : {
+          head: comparison.head,
+          base: comparison.base,
+          removed: comparison.baseKeys.filter((k) => !planned.cases.some((c) => c.key === k)).sort(),
+          added: planned.cases.map((c) => c.key).filter((k) => !comparison.baseKeys.includes(k)).sort(),
+        };
+  for (const error of comparison?.baseErrors ?? []) notices.push(`the base checkout: ${error}`);
+  const plan: RunPlan = {
+    planVersion: 1,
+    commandLine: ['pnpm', 'bench', ...argv],
+    mode: comparison === null ? 'single' : 'paired',
+    profile: selection.profile,
+    engine: selection.engine,
+    hardware: selection.hardware,
+    filters,
+    selection: plainSelection(selection),
+    namePattern,
+    fileFilters: [...positionals],
+    caseTimeoutMs: positiveMs('GCB_CASE_TIMEOUT_MS', 120_000),
+    ortThreads: ortThreads(),
+    testSlowdown: { head: headSlowdown ?? bothSlowdown, base: bothSlowdown },
+    reference: config.reference,
+    seed: seedText !== undefined ? Number(seedText) : (comparison?.seed ?? 0),
+    project,
+    specDir,
+    cases: planned.cases,
+    compare,
+  };
+
+  const finishOptions: FinishOptions = {
+    ...dirs,
+    gateConfigPath,
+    baselinesDir,
+    gate: values['no-gate'] !== true,
+    requireBaseline: values['require-baseline'] === true,
+    notices,
+    ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
+  };
+  const measureRun = measurer(root);
+  const first = await measureRun(plan, planErrors);
+  let collectedRun: Collected = first;
+  let confirmation: PlannedCase[] | null = null;
+  let firstCases = undefined;
+
+  // Single mode on a noisy machine: a finding fails the run only if it reproduces.
+  if (plan.mode === 'single' && finishOptions.gate && values['no-confirm'] !== true && first.interruptedBy === null) {
+    const { keys, findings } = await findingsToConfirm(first, plan, finishOptions, config);
+    if (keys.length > 0) {
+      confirmation = plan.cases.filter((c) => keys.includes(c.key));
+      process.stdout.write(`\nbench: confirming ${findings} finding(s): measuring ${confirmation.length} case(s) again\n`);
+      const again = await measureRun({ ...plan, cases: confirmation }, []);
+      const remeasured = new Map(again.cases.map((c) => [c.key, c]));
+      firstCases = first.cases.filter((c) => remeasured.has(c.key));
+      collectedRun = {
+        ...first,
+        cases: first.cases.map((c) => remeasured.get(c.key) ?? c),
+        harnessErrors: [...first.harnessErrors, ...again.harnessErrors],
+        finishedAt: again.finishedAt,
+        interruptedBy: again.interruptedBy,
+      };
+    }
+  }
+  const finished = await finish({ collected: collectedRun, plan, options: finishOptions, ...(firstCases === undefined ? {} : { confirmation: firstCases }) });
+  return finished.exitCode;
+}
+
+/** The keys whose cases a confirming measurement would settle: none when the first verdict has no such finding. */
+async function findingsToConfirm(first: Collected, plan: RunPlan, options: FinishOptions, config: GateConfig): Promise<{ keys: string[]; findings: number }> {
+  const none = { keys: [], findings: 0 };
+  if (first.harnessErrors.length > 0) return none;
+  const run = buildRunResult(first, plan);
+  let baseline;
+  try {
+    baseline = await loadBaseline(options.baselinePath ?? join(options.baselinesDir, `${run.hardware.id}.json`));
+  } catch (error) {
+    // The finish step reports a broken baseline with its message and exit code.
+    if (error instanceof BaselineError) return none;
+    throw error;
+  }
+  const { verdict, metrics } = evaluate({ run, base: null, baseline, config, harnessErrors: [], requireBaseline: false });
+  const keys = verdict === null ? null : keysToConfirm(verdict, metrics);
+  return keys === null || verdict === null ? none : { keys, findings: verdict.problems.length };
+}
+
+/**
+ * Measures a plan with Vitest and returns what the reporter collected. Ctrl-C or a kill stops the run
+ * (Vitest abandons the case in progress) and the cases that finished are kept, marked interrupted; a
+ * second signal quits at once, writing nothing.
+ */
+function measurer(root: string): (plan: RunPlan, planErrors: Collected['harnessErrors']) => Promise<Collected> {
+  let current: { vitest: Vitest; reporter: BenchReporter } | null = null;
+  let interrupted: string | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interrupted !== null) process.exit(EXIT.interrupted);
+    interrupted = signal;
+    process.stderr.write(
+      `\nbench: ${signal}: stopping; the case in progress is dropped, the cases that finished are written (signal again to quit at once, writing nothing)\n`,
+    );
+    current?.reporter.interrupt(signal);
+    void current?.vitest.cancelCurrentRun('keyboard-input');
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => onSignal(signal));
+  const listenersBefore = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
+  // Tells the Vitest worker that this process handles Ctrl-C (see src/spec.ts).
+  process.env.GCB_CLI_PID = String(process.pid);
+  let runs = 0;
+
+  return async (plan, planErrors) => {
+    const startedAt = new Date();
+    if (interrupted !== null || plan.cases.length === 0) {
+      return { cases: [], baseCases: [], harnessErrors: [...planErrors], gpu: null, startedAt, finishedAt: new Date(), interruptedBy: interrupted };
+    }
+    // The plan is a hand-over file, not a result: it lives in the temporary folder for the run's length.
+    const planPath = join(tmpdir(), `gcb-plan-${process.pid}-${runs++}.json`);
+    await writePlan(planPath, plan);
+    process.env.GCB_PLAN = planPath;
+    const reporter = new BenchReporter({ plannedCases: plan.cases.length });
+    const vitest = await createVitest('test', {
+      project: plan.project,
+      watch: false,
+      reporters: [reporter],
+      // Paired mode keeps one Vitest worker for the whole run, so the two sides' worker processes
+      // live from the first case to the last instead of starting again for every spec file.
+      ...(plan.mode === 'paired' ? { isolate: false } : {}),
+    });
+    // Vitest's logger adds SIGINT/SIGTERM listeners that exit the process 1 ms later, before the results
+    // are written: they are taken out so that the handler above alone decides.
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) if (!listenersBefore.has(listener)) process.off(signal, listener);
+    }
+    current = { vitest, reporter };
+    try {
+      await vitest.start([...new Set(plan.cases.map((c) => c.specFile))].map((file) => join(root, file)));
+      await vitest.close();
+    } finally {
+      current = null;
+      await rm(planPath, { force: true });
+    }
+    const collected = reporter.collected();
+    if (collected === null) throw new Error('the bench reporter collected nothing (the run did not end)');
+    return { ...collected, harnessErrors: [...planErrors, ...collected.harnessErrors], interruptedBy: collected.interruptedBy ?? interrupted };
+  };
+}
+
+process.exit(await main());

@@ -26,6 +26,7 @@ import { measureCase, type CaseModel } from '../harness/measure-case.ts';
 import { quantileSorted } from '../harness/summary.ts';
 import { referenceFor } from '../metrics/reference.ts';
 import { buildRunResult, outputDirsFromEnv } from '../pipeline.ts';
+import { DEFAULT_PLAN } from '../run-case.ts';
 import { getProfile, type Profile } from '../profiles.ts';
 import { writeFileAtomic, writeJsonAtomic } from '../results/atomic.ts';
 import { referenceRatios } from '../results/ratios.ts';
@@ -195,7 +196,7 @@ await runCli(async () => {
 
   // 3 and 4. Trials. Each trial measures a baseline arm and, later, an A/A run arm; the first
   // `detectTrials` also measure slowed run arms against the same baseline arm.
-  const shell = buildRunResult({ cases: [], harnessErrors: [], gpu: null, startedAt: new Date(), finishedAt: new Date(), interruptedBy: null, options: {} });
+  const shell = buildRunResult({ cases: [], baseCases: [], harnessErrors: [], gpu: null, startedAt: new Date(), finishedAt: new Date(), interruptedBy: null }, { ...DEFAULT_PLAN, profile: profile.name });
   const arms: Arms = { compiler, reference, engine: tinybench, profile };
   const trialsByMode: Record<string, { baseline: CaseResult[]; run: CaseResult[] }[]> = { aa: [] };
   for (const who of ['compiler', 'reference'] as const) for (const s of SLOWDOWNS) trialsByMode[`${who}-${s}`] = [];

@@ -144,6 +144,9 @@ export function caseVerdict(st: State, key: string, rc: CaseResult | undefined, 
   }
   const judged = bc.judged as Judged;
   const runAnchor = rc.interleaving.disturbance.quietAnchorMs;
+  if (runAnchor === null) {
+    return { key, kind: 'unjudged', compilerId, message: `not judged: ${key} was measured side by side with another side, without the anchor a baseline comparison needs`, evidence: null };
+  }
   const tolerance = st.config.machineStateTolerance;
   // Judged when the machine is in the state of any of the baseline's runs.
   const distances = judged.runs.filter((r) => r.quietAnchorMs > 0).map((r) => Math.abs(Math.log(runAnchor / r.quietAnchorMs)));

@@ -10,6 +10,7 @@ import { DEFAULT_REFERENCE, type ReferenceSpec } from '../metrics/reference.ts';
 import type { MetricsOptions } from '../metrics/types.ts';
 import { formatZodIssues, parseJsonText } from '../results/validation.ts';
 import { MACHINE_STATE_TOLERANCE } from '../harness/anchor.ts';
+import type { PairedSettings } from './verdict.ts';
 
 export interface GateConfig {
   /** Two-sided confidence level of every interval the gate judges by. */
@@ -36,6 +37,14 @@ export interface GateConfig {
    * @default 0.15
    */
   readonly machineStateTolerance: number;
+  /**
+   * A verdict that found nothing but judged fewer than this fraction of the comparable cases is
+   * inconclusive, not a pass (exit 1): a gate that judged almost nothing has not passed anything.
+   * @default 0.5
+   */
+  readonly minJudgedFraction: number;
+  /** The gate of paired runs (`pnpm bench --compare`): thresholds, test and run-level false-alarm rate. */
+  readonly paired: PairedSettings;
 }
 
 export const DEFAULT_GATE_CONFIG: GateConfig = {
@@ -46,6 +55,8 @@ export const DEFAULT_GATE_CONFIG: GateConfig = {
   mannWhitney: { require: false },
   checks: { friction: true, depthGain: true, reversals: true },
   machineStateTolerance: MACHINE_STATE_TOLERANCE,
+  minJudgedFraction: 0.5,
+  paired: { caseThreshold: 0.05, aggregateThreshold: 0.02, falseAlarmRate: 0.01, method: 't' },
 };
 
 export class GateConfigError extends Error {
@@ -89,6 +100,15 @@ export const GateConfigFileSchema = z.strictObject({
   mannWhitney: z.strictObject({ require: bool.optional() }).optional(),
   checks: z.strictObject({ friction: bool.optional(), depthGain: bool.optional(), reversals: bool.optional() }).optional(),
   machineStateTolerance: threshold.optional(),
+  minJudgedFraction: z.number({ error: 'must be a number between 0 and 1' }).min(0).max(1).optional(),
+  paired: z
+    .strictObject({
+      caseThreshold: threshold.optional(),
+      aggregateThreshold: threshold.optional(),
+      falseAlarmRate: z.number({ error: 'must be a number between 0.0001 and 0.5' }).min(0.0001).max(0.5).optional(),
+      method: z.enum(['t', 'signed-rank'], { error: 'must be "t" or "signed-rank"' }).optional(),
+    })
+    .optional(),
 });
 export type GateConfigFile = z.infer<typeof GateConfigFileSchema>;
 
@@ -111,6 +131,8 @@ export function resolveGateConfig(file: GateConfigFile, defaults: GateConfig = D
     mannWhitney: { ...defaults.mannWhitney, ...drop(file.mannWhitney) },
     checks: { ...defaults.checks, ...drop(file.checks) },
     machineStateTolerance: file.machineStateTolerance ?? defaults.machineStateTolerance,
+    minJudgedFraction: file.minJudgedFraction ?? defaults.minJudgedFraction,
+    paired: { ...defaults.paired, ...drop(file.paired) },
   };
 }
 

@@ -7,7 +7,7 @@
  * outlier rarely twice. Pure: two verdicts in, one out.
  */
 import type { MetricsSummary } from '../metrics/types.ts';
-import { countsOf, summaryLine, type CaseVerdict, type Problem, type ProblemKind, type Verdict } from './verdict.ts';
+import { countsOf, summaryLine, verdictStatus, type CaseVerdict, type Problem, type ProblemKind, type Verdict } from './verdict.ts';
 
 /** Problems that a second measurement can confirm or dismiss (the others — failures, missing cases — stand). */
 const CONFIRMABLE: ReadonlySet<ProblemKind> = new Set(['regression', 'series-regression', 'new-reversal', 'flipped-ordering']);
@@ -38,7 +38,12 @@ const same = (a: Pick<Problem, 'kind' | 'key'>, b: Pick<Problem, 'kind' | 'key'>
  * narrowed to those `first` (the gate on the first measurements) also had. Each problem dropped is a
  * note saying which measurement had it.
  */
-export function confirmVerdict(first: Verdict, second: Verdict, remeasured: readonly string[]): Verdict {
+export function confirmVerdict(
+  first: Verdict,
+  second: Verdict,
+  remeasured: readonly string[],
+  { hardwareId, minJudgedFraction }: { readonly hardwareId: string; readonly minJudgedFraction: number },
+): Verdict {
   const confirmed = second.problems.filter((p) => !CONFIRMABLE.has(p.kind) || first.problems.some((q) => same(p, q)));
   const isConfirmed = (kind: ProblemKind, key: string) => confirmed.some((p) => p.kind === kind && p.key === key);
   const notes = [...second.notes];
@@ -55,14 +60,16 @@ export function confirmVerdict(first: Verdict, second: Verdict, remeasured: read
     s.kind === 'regression' && !isConfirmed('series-regression', s.series) ? { ...s, kind: 'unchanged' as const, message: `not confirmed: ${s.message}` } : s,
   );
   const reversals = second.reversals.filter((r) => isConfirmed(r.kind, r.id));
-  const counts = countsOf(cases, series, reversals, second.counts.filtered);
+  const counts = countsOf(cases, series, reversals, second.counts.filtered, second.counts.comparable);
   const passed = confirmed.length === 0;
   const dismissed = first.problems.filter((p) => CONFIRMABLE.has(p.kind)).length - confirmed.filter((p) => CONFIRMABLE.has(p.kind)).length;
   const otherProblems = second.problems.filter((p) => p.kind === 'hardware-mismatch').map(() => 'baseline for other hardware');
-  const line = summaryLine(passed, counts, second.baseline !== null, otherProblems);
+  const status = verdictStatus(passed, counts, second.baseline !== null, minJudgedFraction);
+  const line = summaryLine(status, counts, { hardwareId, otherProblems, hasBaseline: second.baseline !== null });
   return {
     ...second,
     passed,
+    status,
     summaryLine: `${line}; ${remeasured.length} case${remeasured.length === 1 ? '' : 's'} measured again to confirm ${first.problems.length} finding${first.problems.length === 1 ? '' : 's'}, ${dismissed} not confirmed`,
     counts,
     cases,

@@ -45,7 +45,21 @@ const RULES: Readonly<Record<string, (s: FilterSubject, value: string) => boolea
   batch: (s, v) => matchesNumber(s.batch, v),
   depth: (s, v) => s.depth === null || matchesNumber(s.depth, v),
   hardware: (s, v) => v.trim() === 'all' || (s.hardware !== undefined && matchesName(s.hardware, v)),
+  // Vitest's test-name filter (-t), matched as Vitest matches it: against `<describe title> <case key>`.
+  name: (s, v) => matchesPattern(`${s.suite}/${s.modelId}/${s.compilerId} ${keyOf(s)}`, v),
+  // File filters (`pnpm bench -- archetypes`), matched against the spec file's conventional path.
+  files: (s, v) => values(v).some((part) => `benches/${s.suite}/${s.modelId}/${s.compilerId}.bench.ts`.includes(part)),
 };
+
+function matchesPattern(text: string, pattern: string): boolean {
+  try {
+    return new RegExp(pattern).test(text);
+  } catch {
+    return false;
+  }
+}
+
+const keyOf = (s: FilterSubject): string => `${s.suite}/${s.modelId}/${s.compilerId}/b=${s.batch}${s.depth === null ? '' : `/d=${s.depth}`}`;
 
 /**
  * True when `filters` is non-empty and the case (or case key) does not match every one of them. A key

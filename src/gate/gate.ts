@@ -22,6 +22,7 @@ import type { State } from './state.ts';
 import {
   countsOf,
   summaryLine,
+  verdictStatus,
   type CaseVerdict,
   type Problem,
   type ReversalFinding,
@@ -114,11 +115,13 @@ export function gate(
   } else if (metrics.reversals.length > 0) {
     notes.push(`${metrics.reversals.length} reversal(s) in this run; no baseline to judge them against`);
   }
-  const counts = countsOf(cases, series, reversals, filtered);
+  const counts = countsOf(cases, series, reversals, filtered, st.comparable.size);
   const passed = problems.length === 0;
+  const status = verdictStatus(passed, counts, base !== null, config.minJudgedFraction);
   return {
     passed,
-    summaryLine: summaryLine(passed, counts, base !== null, otherProblems),
+    status,
+    summaryLine: summaryLine(status, counts, { hardwareId: run.hardware.id, otherProblems, hasBaseline: base !== null }),
     counts,
     cases,
     series,

@@ -15,10 +15,9 @@ export {
 export { isFilteredOut, isKeyFilteredOut, parseCaseKey, type FilterSubject } from './filters.ts';
 export { judge, type Judgement } from './judge.ts';
 export {
-  EXIT_PASS,
-  EXIT_GATE_FAILED,
-  gateExitCode,
   summaryLine,
+  verdictStatus,
+  type VerdictStatus,
   type CaseEvidence,
   type CaseVerdict,
   type CaseVerdictKind,

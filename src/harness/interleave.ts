@@ -30,6 +30,7 @@ async function timeOne(arm: Arm): Promise<number> {
   await arm();
   return performance.now() - t0;
 }
+import { mulberry32 } from '../stats/prng.ts';
 import { stopDecision } from './stopping.ts';
 
 /**
@@ -69,6 +70,29 @@ export interface InterleaveOptions extends MeasureOptions {
    * @default 1
    */
   readonly judgedArm?: number;
+  /** The order of the arms in each round; by default {@link roundOrder}. */
+  readonly order?: (round: number) => readonly number[];
+  /** Rounds a session needs before it may stop. @default 8 */
+  readonly minRounds?: number;
+}
+
+/**
+ * The order of two arms, A and B, in a paired comparison (Chromium's Pinpoint, duet benchmarking):
+ * rounds come in pairs holding AB once and BA once, and a seeded coin decides which comes first in
+ * each pair. Balanced — each arm goes first equally often in every two rounds, so a penalty for going
+ * first or second falls on both alike — and not periodic, so no rhythm of the machine can line up
+ * with it. The same seed gives the same order.
+ */
+export function pairedOrder(seed: number): (round: number) => readonly number[] {
+  const rng = mulberry32(seed);
+  const firsts: boolean[] = [];
+  return (round) => {
+    const pair = Math.floor(round / 2);
+    while (firsts.length <= pair) firsts.push(rng.next() < 0.5);
+    const aFirstInPair = firsts[pair] as boolean;
+    const aFirst = round % 2 === 0 ? aFirstInPair : !aFirstInPair;
+    return aFirst ? [0, 1] : [1, 0];
+  };
 }
 
 export interface InterleavedMeasurement {
@@ -141,9 +165,9 @@ interface Step {
   readonly calls: number;
 }
 
-function roundSteps(round: number, calls: readonly number[], untimedFirst: readonly boolean[], arms: readonly Arm[]): Step[] {
+function roundSteps(round: number, calls: readonly number[], untimedFirst: readonly boolean[], arms: readonly Arm[], order: (round: number) => readonly number[]): Step[] {
   const steps: Step[] = [];
-  for (const arm of roundOrder(round, calls.length)) {
+  for (const arm of order(round)) {
     if (untimedFirst[arm] === true) steps.push({ arm, timed: false, calls: 1 });
     if (selfTimed(arms[arm] as Arm)) steps.push({ arm, timed: true, calls: calls[arm] as number });
     else for (let i = 0; i < (calls[arm] as number); i++) steps.push({ arm, timed: true, calls: 1 });
@@ -162,7 +186,8 @@ export async function measureInterleaved(
   engine: MeasuringEngine,
   options: InterleaveOptions,
 ): Promise<InterleavedMeasurement> {
-  if (arms.length < 2) throw new Error('interleaved measurement needs at least two arms');
+  // One arm is a measurement without a partner (a case only one side of a comparison has).
+  if (arms.length < 1) throw new Error('interleaved measurement needs at least one arm');
   const warm = await warmUp(arms, options);
   const blockMs = options.blockMs ?? 5;
   const calls = options.callsPerRound ?? warm.latencies.map((l) => callsForBlock(l, blockMs));
@@ -177,7 +202,9 @@ export async function measureInterleaved(
   /** Per-round ratio arm 0 / judged arm, kept as rounds complete. */
   const ratios: number[] = [];
   let rounds = 0;
-  let steps = roundSteps(0, calls, untimedFirst, arms);
+  const order = options.order ?? ((round: number) => roundOrder(round, arms.length));
+  const minRounds = options.minRounds ?? MIN_ROUNDS;
+  let steps = roundSteps(0, calls, untimedFirst, arms, order);
   let position = 0;
   const step = async (): Promise<void> => {
     const { arm, timed, calls: stepCalls } = steps[position] as Step;
@@ -200,14 +227,14 @@ export async function measureInterleaved(
     position += 1;
     if (position === steps.length) {
       const mean = (a: number) => (pending[a] as number[]).reduce((sum, x) => sum + x, 0) / (calls[a] as number);
-      const partner = mean(judged);
+      const partner = judged < arms.length ? mean(judged) : 0;
       if (partner > 0) ratios.push(mean(0) / partner);
       for (let a = 0; a < arms.length; a++) {
         (kept[a] as number[]).push(...(pending[a] as number[]));
         pending[a] = [];
       }
       rounds += 1;
-      steps = roundSteps(rounds, calls, untimedFirst, arms);
+      steps = roundSteps(rounds, calls, untimedFirst, arms, order);
       position = 0;
     }
   };
@@ -217,14 +244,14 @@ export async function measureInterleaved(
     if (rounds === 0) return null;
     const selfSamples = (kept[0] as number[]).length;
     // The sample cap, for functions so fast that a round holds hundreds of calls, waits for the minimum rounds.
-    if (selfSamples >= options.maxSamples && rounds >= MIN_ROUNDS) return 'iterations';
+    if (selfSamples >= options.maxSamples && rounds >= minRounds) return 'iterations';
     if (elapsedMs >= options.maxTimeMs && selfSamples >= options.minSamples && rounds >= MIN_ROUNDS_AT_CAP) return 'time-cap';
-    const enough = selfSamples >= options.minSamples && rounds >= MIN_ROUNDS;
+    const enough = selfSamples >= options.minSamples && rounds >= minRounds;
     if (!enough || elapsedMs < options.minTimeMs) return null;
     if (options.targetRelativeCi === null) return 'min-time';
     if (rounds === checkedAt || rounds % CHECK_EVERY_ROUNDS !== 0) return null;
     checkedAt = rounds;
-    return stopDecision(ratios, elapsedMs, { ...options, minSamples: MIN_ROUNDS, minTimeMs: 0 }) === 'ci-target' ? 'ci-target' : null;
+    return stopDecision(ratios, elapsedMs, { ...options, minSamples: minRounds, minTimeMs: 0 }) === 'ci-target' ? 'ci-target' : null;
   };
 
   // The engine's own warm-up is off: the arms were warmed up one by one above.

@@ -81,7 +81,8 @@ class PhaseError extends Error {
   }
 }
 
-const OUT_OF_MEMORY = /out of memory|bad_alloc|failed to allocate|allocation failed|ENOMEM|Array buffer allocation|heap limit/i;
+/** Messages of runtimes that ran out of memory, whatever phase they failed in. */
+export const OUT_OF_MEMORY = /out of memory|bad_alloc|failed to allocate|allocation failed|ENOMEM|Array buffer allocation|heap limit/i;
 
 function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;

@@ -349,11 +349,14 @@ function baselineCase(runs: readonly CaseResult[], confidence: number, maxSample
       median: median(ratios),
       medianCi: [ratioCi.lower, ratioCi.upper],
       samples: compactSamples(ratios, maxSamples),
-      quietAnchorMs: median(completed.map((r) => r.interleaving.disturbance.quietAnchorMs)),
-      runs: partners.map((r, i) => ({ median: median(r.ratios), quietAnchorMs: (completed[i] as CompletedCase).interleaving.disturbance.quietAnchorMs })),
+      quietAnchorMs: median(completed.map(quietAnchorOf)),
+      runs: partners.map((r, i) => ({ median: median(r.ratios), quietAnchorMs: quietAnchorOf(completed[i] as CompletedCase) })),
     },
   };
 }
+
+/** A baseline's runs are plain runs, measured with the anchor (paired runs are refused above). */
+const quietAnchorOf = (c: CompletedCase): number => c.interleaving.disturbance.quietAnchorMs ?? 0;
 
 /** `<metric>/<compiler>`: how `runToRun.spread` is keyed (metric ids as in the metrics registry). */
 export function runToRunKey(metric: MetricId, compilerId: string): string {
@@ -559,6 +562,11 @@ export function baselineFromRuns(given: readonly MeasuredRun[], options: { maxSa
       throw new BaselineError(
         `refusing to create a baseline from an incomplete run (started ${run.startedAt}` +
           `${run.interruptedBy === null ? '' : `, interrupted by ${run.interruptedBy}`}); run the full selection again`,
+      );
+    }
+    if (run.comparison !== undefined) {
+      throw new BaselineError(
+        `${which} is the ${run.comparison.side} side of a paired run (pnpm bench --compare), measured without the anchor a baseline needs; make baselines from plain pnpm bench runs`,
       );
     }
     if (metrics.hardwareId !== run.hardware.id) {

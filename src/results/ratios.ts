@@ -73,7 +73,7 @@ export function anchorRatios(c: CompletedCase): number[] {
   let ratios = ANCHOR.get(c);
   if (ratios === undefined) {
     const anchor = c.interleaving.anchor;
-    ratios = roundRatios(c.samples, c.interleaving.callsPerRound, anchor.samples, anchor.callsPerRound, excludedOf(c));
+    ratios = anchor === null ? [] : roundRatios(c.samples, c.interleaving.callsPerRound, anchor.samples, anchor.callsPerRound, excludedOf(c));
     ANCHOR.set(c, ratios);
   }
   return ratios;
@@ -87,6 +87,7 @@ export function judgedPartner(c: CompletedCase): { kind: PartnerKind; id: string
   const ref = c.interleaving.reference;
   if (ref !== null) return { kind: 'reference', id: ref.compilerId, versions: ref.versions, ratios: referenceRatios(c) as number[] };
   const anchor = c.interleaving.anchor;
+  if (anchor === null) throw new Error(`${c.key} was measured side by side with another side, without the anchor: it has no partner of its own`);
   return { kind: 'anchor', id: anchor.id, versions: { [anchor.id]: anchor.version }, ratios: anchorRatios(c) };
 }
 

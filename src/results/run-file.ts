@@ -1,6 +1,6 @@
 /** Reading a results file (`results/latest.json`, a CI artifact), checked against the result schema. */
 import { readFile } from 'node:fs/promises';
-import { RunResultSchema, SCHEMA_VERSION, type RunResult } from './schema.ts';
+import { READABLE_SCHEMA_VERSIONS, RunResultSchema, type RunResult } from './schema.ts';
 import { parseVersionedJson } from './validation.ts';
 
 export class ResultsFileError extends Error {
@@ -16,7 +16,7 @@ export class ResultsFileError extends Error {
 export function parseRunResult(text: string, file: string): RunResult {
   return parseVersionedJson(text, file, {
     schema: RunResultSchema,
-    version: SCHEMA_VERSION,
+    version: READABLE_SCHEMA_VERSIONS,
     what: 'results file',
     advice: 'it was written by another version of graph-compiler-bench; re-run pnpm bench',
     makeError: (message) => new ResultsFileError(message, file),

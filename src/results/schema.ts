@@ -8,8 +8,13 @@ import { z } from 'zod';
 /**
  * Bumped on any incompatible change; readers refuse other versions with a clear message.
  * 2: every completed case carries its interleaved partners (reference and anchor), see `interleaving`.
+ * 3: paired runs (`pnpm bench --compare`): a run says which side it is (`comparison`); a case measured
+ *    side by side with the other side's carries `interleaving.pairing` and no anchor. Version 2 files
+ *    are read as they are (every version 2 file is a valid version 3 file of a single run).
  */
-export const SCHEMA_VERSION = 2 as const;
+export const SCHEMA_VERSION = 3 as const;
+/** Versions this reader accepts. */
+export const READABLE_SCHEMA_VERSIONS = [2, 3] as const;
 
 export const SUITES = ['blocks', 'archetypes', 'models'] as const;
 export type Suite = (typeof SUITES)[number];
@@ -104,8 +109,20 @@ export const InterleavingSchema = z
       .nullable(),
     /** Why the reference was not measured alongside although the compiler has one; null otherwise. */
     referenceNote: z.string().min(1).nullable(),
-    /** The harness's fixed workload (no runtime involved): a ruler for the machine's speed. */
-    anchor: z.object({ id: z.string().min(1), version: z.string().min(1), ...partnerArm }).strict(),
+    /**
+     * The harness's fixed workload (no runtime involved): a ruler for the machine's speed. Null in a
+     * paired run, where the other side measured in the same rounds is the ruler.
+     */
+    anchor: z.object({ id: z.string().min(1), version: z.string().min(1), ...partnerArm }).strict().nullable(),
+    /**
+     * Paired runs: this case was measured in the same rounds as the same case of the other side (the
+     * other side's result file holds its samples, with the same rounds and calls per round). `order`
+     * has one letter per round, `H` or `B`: which side ran first in that round.
+     */
+    pairing: z
+      .object({ side: z.enum(['head', 'base']), order: z.string().regex(/^[HB]*$/, 'must be H and B letters, one per round') })
+      .strict()
+      .optional(),
     /**
      * Rounds set aside because the machine was disturbed during them: the anchor ran more than
      * `tolerance` slower than the case's quiet anchor speed (`quietAnchorMs`, the 10th percentile of its
@@ -114,7 +131,8 @@ export const InterleavingSchema = z
      */
     disturbance: z
       .object({
-        quietAnchorMs: nonNegative,
+        /** Null when no anchor was measured (paired runs: disturbance is judged from the two sides' own rounds). */
+        quietAnchorMs: nonNegative.nullable(),
         tolerance: nonNegative,
         /** 0-based round indices, ascending. */
         excludedRounds: z.array(z.number().int().nonnegative()),
@@ -183,7 +201,14 @@ export const CompletedCaseSchema = z
       ctx.addIssue({ code: 'custom', path: ['interleaving', 'referenceNote'], message: 'must be null when the reference was measured alongside' });
     }
     if (reference !== null) check(['interleaving', 'reference', 'samples'], reference.samples.length, reference.callsPerRound);
-    check(['interleaving', 'anchor', 'samples'], anchor.samples.length, anchor.callsPerRound);
+    if (anchor !== null) check(['interleaving', 'anchor', 'samples'], anchor.samples.length, anchor.callsPerRound);
+    const pairing = c.interleaving.pairing;
+    if (pairing !== undefined && pairing.order.length !== rounds) {
+      ctx.addIssue({ code: 'custom', path: ['interleaving', 'pairing', 'order'], message: `must have one letter per round (${rounds})` });
+    }
+    if (anchor === null && pairing === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['interleaving', 'anchor'], message: 'must be set for a case that was not measured side by side with another side' });
+    }
     if (c.interleaving.sessionRounds.reduce((a, b) => a + b, 0) !== rounds) {
       ctx.addIssue({ code: 'custom', path: ['interleaving', 'sessionRounds'], message: `must sum to rounds (${rounds})` });
     }
@@ -248,9 +273,18 @@ export const HardwareSchema = z
   .strict();
 export type Hardware = z.infer<typeof HardwareSchema>;
 
+const ComparisonSideSchema = z
+  .object({
+    /** What the user named: a git ref, a sha or a folder. */
+    ref: z.string().min(1),
+    /** The commit, when known. */
+    sha: z.string().nullable(),
+  })
+  .strict();
+
 export const RunResultSchema = z
   .object({
-    schemaVersion: z.literal(SCHEMA_VERSION),
+    schemaVersion: z.union([z.literal(2), z.literal(SCHEMA_VERSION)]),
     tool: z.literal('graph-compiler-bench'),
     startedAt: z.iso.datetime(),
     finishedAt: z.iso.datetime(),
@@ -269,6 +303,24 @@ export const RunResultSchema = z
      * the gate finds it in both (see src/gate/confirm.ts). Null when nothing was measured again.
      */
     confirmation: z.object({ firstCases: z.array(CaseResultSchema) }).strict().nullable(),
+    /**
+     * Paired runs (`pnpm bench --compare <ref>`): which side this file is, and both sides' checkouts.
+     * The other side's file is beside it (`results/latest.json` is the head, `results/base.json` the base).
+     */
+    comparison: z
+      .object({
+        side: z.enum(['head', 'base']),
+        head: ComparisonSideSchema,
+        base: ComparisonSideSchema,
+        /** Seeds the balanced order of the paired rounds. */
+        seed: z.number().int(),
+        /** Keys the base defines for this selection and the head does not (removed by the change). */
+        removed: z.array(z.string()),
+        /** Keys the head defines and the base does not (added by the change). */
+        added: z.array(z.string()),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 export type RunResult = z.infer<typeof RunResultSchema>;

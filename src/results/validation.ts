@@ -92,7 +92,8 @@ export function parseVersionedJson<T>(
   file: string,
   spec: {
     readonly schema: z.ZodType<T>;
-    readonly version: number;
+    /** The version, or the versions, this reader accepts. */
+    readonly version: number | readonly number[];
     /** What the document is, for messages: `baseline`, `results file`. */
     readonly what: string;
     /** What to do about an unsupported version. */
@@ -109,12 +110,14 @@ export function parseVersionedJson<T>(
   const other = spec.otherKind?.(data as Record<string, unknown>) ?? null;
   if (other !== null) throw spec.makeError(`${file}: ${other}`);
   const version = (data as Record<string, unknown>)['schemaVersion'];
+  const accepted: readonly number[] = typeof spec.version === 'number' ? [spec.version] : spec.version;
+  const supported = accepted.join(' or ');
   if (version === undefined) {
-    throw spec.makeError(`${file}: schemaVersion is missing (supported: ${spec.version}); is this a ${spec.what}?`);
+    throw spec.makeError(`${file}: schemaVersion is missing (supported: ${supported}); is this a ${spec.what}?`);
   }
-  if (version !== spec.version) {
+  if (typeof version !== 'number' || !accepted.includes(version)) {
     throw spec.makeError(
-      `${file}: ${spec.what} schemaVersion ${show(version)} is not supported (this version reads schemaVersion ${spec.version}); ${spec.advice}`,
+      `${file}: ${spec.what} schemaVersion ${show(version)} is not supported (this version reads schemaVersion ${supported}); ${spec.advice}`,
     );
   }
   const parsed = spec.schema.safeParse(data);

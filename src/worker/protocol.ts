@@ -48,37 +48,54 @@ export type HelloAnswer = z.infer<typeof HelloAnswerSchema>;
 
 const settingValue = z.union([z.string(), z.number(), z.boolean()]);
 
+const LoadedCompilerSchema = z.object({
+  id: z.string().min(1),
+  family: z.string().min(1),
+  hardware: z.enum(['cpu', 'gpu']),
+  settings: z.record(z.string(), settingValue),
+  versions: z.record(z.string(), z.string()),
+});
+const LoadedModelSchema = z.object({
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+  flopsPerSample: z.number().nullable(),
+  params: z.number().int().nullable(),
+  sampleShape: z.array(z.number().int().positive()),
+  kind: z.enum(['block', 'archetype', 'user']),
+});
+
 export const LoadAnswerSchema = z.union([
   z.object({
     available: z.literal(true),
-    compiler: z.object({
-      id: z.string().min(1),
-      family: z.string().min(1),
-      hardware: z.enum(['cpu', 'gpu']),
-      settings: z.record(z.string(), settingValue),
-      versions: z.record(z.string(), z.string()),
-    }),
-    model: z
-      .object({
-        hash: z.string().regex(/^[0-9a-f]{64}$/),
-        flopsPerSample: z.number().nullable(),
-        params: z.number().int().nullable(),
-        sampleShape: z.array(z.number().int().positive()),
-        kind: z.enum(['block', 'archetype', 'user']),
-      })
-      .optional(),
-    mode: z.enum(['compute-only', 'end-to-end']),
+    compiler: LoadedCompilerSchema,
+    model: LoadedModelSchema.optional(),
+    /** Known at load for a worker that decides it by setting; a Node worker says it in the compile answer. */
+    mode: z.enum(['compute-only', 'end-to-end']).optional(),
   }),
-  z.object({ available: z.literal(false), reason: z.string().min(1) }),
+  // A Node worker says what it would have measured even when it cannot.
+  z.object({ available: z.literal(false), reason: z.string().min(1), compiler: LoadedCompilerSchema.optional(), model: LoadedModelSchema.optional() }),
 ]);
 export type LoadAnswer = z.infer<typeof LoadAnswerSchema>;
 
-export const CompileAnswerSchema = z.object({ compileMs: finiteMs, phases: z.record(z.string(), finiteMs).optional() });
+export const CompileAnswerSchema = z.object({
+  compileMs: finiteMs,
+  phases: z.record(z.string(), finiteMs).optional(),
+  mode: z.enum(['compute-only', 'end-to-end']).optional(),
+});
 export type CompileAnswer = z.infer<typeof CompileAnswerSchema>;
 
 export const RunAnswerSchema = z.object({ times: z.array(finiteMs).min(1) });
 export const OutputAnswerSchema = z.object({ outputs: z.array(WireTensorSchema).min(1) });
 export const EmptyAnswerSchema = z.object({});
+/** `dispose` may say how much memory the handle's worker used at its peak. */
+export const DisposeAnswerSchema = z.object({
+  memory: z.object({ rssPeakBytes: z.number().int().nonnegative(), deviceBytes: z.number().int().nonnegative().nullable() }).optional(),
+});
+
+/** `list` (Node workers): the cases this checkout's spec files define for a selection. */
+export const ListAnswerSchema = z.object({
+  cases: z.array(z.object({ key: z.string().min(1), compiler: z.string().min(1), hardware: z.enum(['cpu', 'gpu']) })),
+  errors: z.array(z.object({ where: z.string(), message: z.string() })),
+});
 
 export const ErrorAnswerSchema = z.object({
   id: z.number().int(),

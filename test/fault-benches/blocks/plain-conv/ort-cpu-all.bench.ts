@@ -2,4 +2,4 @@
 import { benchSpec } from '../../../../src/spec.ts';
 import { numbersFromEnv, tinyMeasure } from '../../common.ts';
 
-benchSpec({ model: 'plain-conv', compiler: 'ort-cpu-all', batches: numbersFromEnv('GCB_OK_BATCHES', [1]), depths: [1], measure: tinyMeasure() });
+benchSpec({ model: 'plain-conv', compiler: 'ort-cpu-all', batches: numbersFromEnv('GCB_OK_BATCHES', [1]), depths: [1], measure: tinyMeasure(), sessions: 1 });

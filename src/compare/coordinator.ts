@@ -1,0 +1,372 @@
+/**
+ * Paired measurement of one case (`pnpm bench --compare <ref>`), as Chromium's Pinpoint and duet
+ * benchmarking do it: the head's and the base's checkouts each run in their own long-lived worker
+ * process (src/worker/node-worker.ts, started from each side's tree), and the coordinator — this
+ * Vitest case — has them run the case in alternating rounds, a block of calls each, in a balanced,
+ * seeded AB/BA order. Drift slows both halves of a round alike, so the per-round head/base ratio does
+ * not drift; a round in which one side was disturbed is set aside with its partner.
+ *
+ * Each side's result is an ordinary CaseResult (its own compiler versions, model hash, correctness
+ * against its own reference, samples in the order taken), marked as paired; the verdict is computed
+ * from the two files afterwards (src/gate/paired.ts). The workers time every call themselves.
+ */
+import { REFERENCE_COMPILER } from '../adapters/registry.ts';
+import { createEngine } from '../harness/engines.ts';
+import { DEFAULT_MEASURE_OPTIONS, type MeasureOptions, type MeasuringEngine } from '../harness/engine.ts';
+import { deterministicInput } from '../harness/input.ts';
+import { measureInterleaved, pairedOrder, ArmError, type Arm } from '../harness/interleave.ts';
+import { relativeL2, firstNonFinite } from '../harness/compare.ts';
+import { TOLERANCE } from '../harness/measure-case.ts';
+import { summarizeLatency } from '../harness/summary.ts';
+import { getProfile } from '../profiles.ts';
+import type { PlannedCase, RunPlan } from '../plan.ts';
+import type { Measured } from '../run-case.ts';
+import { quietSamples, roundMeans } from '../results/ratios.ts';
+import type { CaseResult, Correctness, FailurePhase } from '../results/schema.ts';
+import { deriveSeed } from '../stats/prng.ts';
+import { WorkerClient, WorkerError } from '../worker/client.ts';
+import {
+  CompileAnswerSchema,
+  DisposeAnswerSchema,
+  EmptyAnswerSchema,
+  float32ToBase64,
+  ListAnswerSchema,
+  LoadAnswerSchema,
+  OutputAnswerSchema,
+  RunAnswerSchema,
+  wireTensorToFloat32,
+  type LoadAnswer,
+} from '../worker/protocol.ts';
+import { nodeWorkerCommand } from './setup.ts';
+
+export type SideName = 'head' | 'base';
+
+/**
+ * A round in which one side's block ran this much slower than that side's median block was disturbed
+ * (a neighbour, an interrupt storm): it is set aside together with the other side's block of the same
+ * round. A slowdown of the code itself moves the side's median with it and sets nothing aside.
+ */
+export const PAIRED_DISTURBANCE_TOLERANCE = 0.25;
+/** Quiet rounds a case must keep for its disturbed ones to be set aside; with fewer, none is. */
+export const MIN_QUIET_PAIRS = 4;
+
+/** The rounds (0-based, ascending) in which either side was disturbed; none when too few would stay. Pure. */
+export function disturbedPairs(headMeans: readonly number[], baseMeans: readonly number[], tolerance = PAIRED_DISTURBANCE_TOLERANCE): number[] {
+  const rounds = Math.min(headMeans.length, baseMeans.length);
+  const medianOf = (values: readonly number[]): number => {
+    const sorted = values.slice(0, rounds).sort((a, b) => a - b);
+    return sorted.length === 0 ? 0 : ((sorted[Math.floor((sorted.length - 1) / 2)] as number) + (sorted[Math.ceil((sorted.length - 1) / 2)] as number)) / 2;
+  };
+  const headMedian = medianOf(headMeans);
+  const baseMedian = medianOf(baseMeans);
+  const excluded: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    if ((headMeans[r] as number) > headMedian * (1 + tolerance) || (baseMeans[r] as number) > baseMedian * (1 + tolerance)) excluded.push(r);
+  }
+  return rounds - excluded.length >= MIN_QUIET_PAIRS ? excluded : [];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The two sides' workers, alive for the whole run (Vitest keeps one process for all spec files in
+// paired mode), started again after one dies.
+
+const workers = new Map<SideName, Promise<WorkerClient>>();
+
+function sideTree(plan: RunPlan, side: SideName): string {
+  const compare = plan.compare;
+  if (compare === null) throw new Error('a paired case needs a plan with a comparison');
+  return side === 'head' ? compare.head.tree : compare.base.tree;
+}
+
+async function workerOf(plan: RunPlan, side: SideName): Promise<WorkerClient> {
+  const existing = workers.get(side);
+  if (existing !== undefined) {
+    const client = await existing.catch(() => null);
+    if (client !== null && client.deadReason === null) return client;
+    workers.delete(side);
+  }
+  const started = (async () => {
+    const sha = side === 'head' ? plan.compare?.head.sha : plan.compare?.base.sha;
+    const client = await WorkerClient.start({
+      name: `${side} worker${sha ? ` (${sha.slice(0, 12)})` : ''}`,
+      ...nodeWorkerCommand(),
+      cwd: sideTree(plan, side),
+      startTimeoutMs: 60_000,
+      requestTimeoutMs: plan.caseTimeoutMs,
+    });
+    await client.request('list', { selection: plan.selection, namePattern: plan.namePattern, fileFilters: plan.fileFilters, specDir: plan.specDir }, ListAnswerSchema);
+    return client;
+  })();
+  workers.set(side, started);
+  return started;
+}
+
+let engine: Promise<MeasuringEngine> | undefined;
+/** Reference outputs per side, model hash and batch: computed once, checked against by every compiler. */
+const referenceOutputs = new Map<string, Float32Array>();
+let nextHandle = 1;
+
+class SideFailure extends Error {
+  constructor(
+    readonly side: SideName,
+    readonly phase: FailurePhase,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const phaseOf = (error: unknown, fallback: FailurePhase): FailurePhase => {
+  if (!(error instanceof WorkerError)) return fallback;
+  switch (error.phase) {
+    case 'load':
+    case 'compile':
+    case 'run':
+    case 'output':
+    case 'out-of-memory':
+    case 'timeout':
+      return error.phase;
+    default:
+      return fallback;
+  }
+};
+
+interface Loaded {
+  readonly side: SideName;
+  readonly client: WorkerClient;
+  readonly handle: string;
+  readonly answer: Extract<LoadAnswer, { available: true }>;
+  compileMs: number;
+  mode: 'end-to-end' | 'compute-only';
+  correctness: Correctness | null;
+}
+
+async function step<T>(side: SideName, phase: FailurePhase, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SideFailure) throw error;
+    throw new SideFailure(side, phaseOf(error, phase), error instanceof Error ? error.message : String(error));
+  }
+}
+
+/** Loads, binds the input and compiles the planned compiler (or `compilerId`) on one side. */
+async function open(client: WorkerClient, side: SideName, planned: PlannedCase, plan: RunPlan, compilerId: string): Promise<Loaded | { unavailable: string; answer: LoadAnswer }> {
+  const handle = `h${nextHandle++}`;
+  const settings = { testSlowdown: side === 'head' ? plan.testSlowdown.head : plan.testSlowdown.base, ortThreads: plan.ortThreads };
+  const answer = await step(side, 'load', () => client.request('load', { handle, key: planned.key, compiler: compilerId, settings }, LoadAnswerSchema));
+  if (!answer.available) return { unavailable: answer.reason, answer };
+  const sampleShape = answer.model?.sampleShape ?? [];
+  const input = deterministicInput(planned.batch * sampleShape.reduce((a, b) => a * b, 1));
+  await step(side, 'load', () =>
+    client.request('prepare', { handle, inputs: [{ name: 'input', dtype: 'float32', shape: [planned.batch, ...sampleShape], data: float32ToBase64(input) }] }, EmptyAnswerSchema),
+  );
+  const compiled = await step(side, 'compile', () => client.request('compile', { handle }, CompileAnswerSchema));
+  return { side, client, handle, answer, compileMs: compiled.compileMs, mode: compiled.mode ?? answer.mode ?? 'end-to-end', correctness: null };
+}
+
+async function outputOf(loaded: Pick<Loaded, 'client' | 'handle' | 'side'>): Promise<Float32Array> {
+  const answer = await step(loaded.side, 'output', () => loaded.client.request('output', { handle: loaded.handle }, OutputAnswerSchema));
+  return wireTensorToFloat32(answer.outputs[0] as (typeof answer.outputs)[number]);
+}
+
+async function close(loaded: Pick<Loaded, 'client' | 'handle'>): Promise<{ rssPeakBytes: number; deviceBytes: number | null } | null> {
+  if (loaded.client.deadReason !== null) return null;
+  try {
+    return (await loaded.client.request('dispose', { handle: loaded.handle }, DisposeAnswerSchema)).memory ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The side's output checked against its own reference compiler, in its own worker. */
+async function checkCorrectness(loaded: Loaded, planned: PlannedCase, plan: RunPlan): Promise<void> {
+  const output = await outputOf(loaded);
+  const bad = firstNonFinite(output);
+  if (bad !== null) throw new SideFailure(loaded.side, 'output', `output[${bad.index}] is ${bad.value}: the model produced NaN or Inf`);
+  if (planned.compiler === REFERENCE_COMPILER) return;
+  const hash = loaded.answer.model?.hash ?? 'unknown';
+  const cacheKey = `${loaded.side}/${hash}/b=${planned.batch}`;
+  let expected = referenceOutputs.get(cacheKey);
+  if (expected === undefined) {
+    const reference = await open(loaded.client, loaded.side, planned, plan, REFERENCE_COMPILER);
+    if ('unavailable' in reference) throw new SideFailure(loaded.side, 'correctness', `the reference ${REFERENCE_COMPILER} is unavailable: ${reference.unavailable}`);
+    try {
+      expected = Float32Array.from(await outputOf(reference));
+    } finally {
+      await close(reference);
+    }
+    referenceOutputs.set(cacheKey, expected);
+  }
+  if (expected.length !== output.length) {
+    throw new SideFailure(loaded.side, 'correctness', `output has ${output.length} values, the reference ${REFERENCE_COMPILER} has ${expected.length}`);
+  }
+  const tolerance = TOLERANCE[loaded.answer.compiler.hardware];
+  const error = relativeL2(output, expected);
+  loaded.correctness = { reference: REFERENCE_COMPILER, relativeL2: error, tolerance, ok: error <= tolerance };
+  if (!loaded.correctness.ok) {
+    throw new SideFailure(
+      loaded.side,
+      'correctness',
+      `output disagrees with ${REFERENCE_COMPILER}: relative L2 ${error.toExponential(2)} > tolerance ${tolerance.toExponential(0)}`,
+    );
+  }
+}
+
+/** What a side's result says about the case whatever happened to it. */
+function commonOf(planned: PlannedCase, answer: LoadAnswer | null): Omit<Extract<CaseResult, { state: 'unavailable' }>, 'state' | 'reason'> {
+  const model = answer?.model;
+  const compiler = answer?.compiler;
+  return {
+    key: planned.key,
+    suite: planned.suite,
+    model: {
+      id: typeof planned.model === 'string' ? planned.model : planned.model.name,
+      kind: model?.kind ?? (planned.suite === 'blocks' ? 'block' : planned.suite === 'archetypes' ? 'archetype' : 'user'),
+      hash: model?.hash ?? '0'.repeat(64),
+      flopsPerSample: model?.flopsPerSample ?? null,
+      params: model?.params ?? null,
+      sampleShape: [...(model?.sampleShape ?? [])],
+    },
+    compiler: {
+      id: planned.compiler,
+      family: compiler?.family ?? 'unknown',
+      hardware: compiler?.hardware ?? planned.hardware,
+      settings: { ...(compiler?.settings ?? {}) },
+      versions: { ...(compiler?.versions ?? {}) },
+    },
+    batch: planned.batch,
+    depth: planned.depth,
+  };
+}
+
+interface SideState {
+  readonly side: SideName;
+  answer: LoadAnswer | null;
+  loaded: Loaded | null;
+  result: CaseResult | null;
+}
+
+function failed(planned: PlannedCase, state: SideState, failure: SideFailure): CaseResult {
+  return { ...commonOf(planned, state.answer), state: 'failed', phase: failure.phase, error: failure.message, correctness: state.loaded?.correctness ?? null };
+}
+
+/**
+ * Measures the planned case on both sides (or on the head alone when the base does not have it or
+ * could not measure it) and returns both results.
+ */
+export async function measurePairedCase(planned: PlannedCase, plan: RunPlan): Promise<Measured> {
+  const withBase = plan.compare !== null && !plan.compare.added.includes(planned.key);
+  const states: SideState[] = [
+    { side: 'head', answer: null, loaded: null, result: null },
+    ...(withBase ? [{ side: 'base' as const, answer: null, loaded: null, result: null }] : []),
+  ];
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), plan.caseTimeoutMs)));
+  const work = measureSides(planned, plan, states);
+  const outcome = await Promise.race([work.then(() => 'done' as const), timeout]);
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    // A hung worker cannot be trusted with the next case: both are stopped and start afresh.
+    for (const side of ['head', 'base'] as const) (await workers.get(side)?.catch(() => null))?.kill();
+    for (const state of states) {
+      state.result ??= failed(planned, state, new SideFailure(state.side, 'timeout', `${planned.key} did not finish within ${plan.caseTimeoutMs} ms (per-case limit) on the ${state.side} side`));
+    }
+    await work.catch(() => undefined);
+  }
+  const [head, base] = states as [SideState, SideState | undefined];
+  return { result: head.result as CaseResult, baseResult: base?.result ?? null, gpu: null };
+}
+
+async function measureSides(planned: PlannedCase, plan: RunPlan, states: SideState[]): Promise<void> {
+  // Open each side; a side that cannot run the case is recorded and the other goes on alone.
+  for (const state of states) {
+    try {
+      const client = await step(state.side, 'load', () => workerOf(plan, state.side));
+      const opened = await open(client, state.side, planned, plan, planned.compiler);
+      state.answer = opened.answer;
+      if ('unavailable' in opened) {
+        state.result = { ...commonOf(planned, opened.answer), state: 'unavailable', reason: opened.unavailable };
+        continue;
+      }
+      state.loaded = opened;
+      await checkCorrectness(opened, planned, plan);
+    } catch (error) {
+      const failure = error instanceof SideFailure ? error : new SideFailure(state.side, 'run', String(error));
+      state.result = failed(planned, state, failure);
+    }
+  }
+  const live = states.filter((s) => s.result === null && s.loaded !== null);
+  try {
+    if (live.length > 0) await measureRounds(planned, plan, live);
+  } finally {
+    for (const state of states) {
+      if (state.loaded === null) continue;
+      const memory = await close(state.loaded);
+      if (memory !== null && state.result?.state === 'completed') state.result = { ...state.result, memory };
+    }
+  }
+}
+
+async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideState[]): Promise<void> {
+  const profile = getProfile(plan.profile);
+  const options: MeasureOptions = { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure };
+  const paired = live.length === 2;
+  const arms: Arm[] = live.map((state) => {
+    const loaded = state.loaded as Loaded;
+    return { timedCalls: async (calls: number) => (await loaded.client.request('run', { handle: loaded.handle, calls }, RunAnswerSchema)).times };
+  });
+  const seed = deriveSeed(plan.seed, planned.key);
+  const order = pairedOrder(seed);
+  const measuring = await (engine ??= createEngine(plan.engine));
+  let measured;
+  try {
+    measured = await measureInterleaved(arms, measuring, {
+      ...options,
+      // Alone, nothing is judged: sample for the minimum time.
+      ...(paired ? {} : { targetRelativeCi: null }),
+      blockMs: profile.paired.blockMs,
+      minRounds: profile.paired.minRounds,
+      judgedArm: 1,
+      ...(paired ? { order } : {}),
+    });
+  } catch (error) {
+    const arm = error instanceof ArmError ? error.arm : 0;
+    const state = live[arm] as SideState;
+    const cause = error instanceof ArmError ? error.cause : error;
+    const failure = new SideFailure(state.side, phaseOf(cause, 'run'), cause instanceof Error ? cause.message : String(cause));
+    for (const other of live) other.result = other === state ? failed(planned, other, failure) : failed(planned, other, new SideFailure(other.side, 'run', `not measured: the ${state.side} side failed in the same rounds (${failure.message})`));
+    return;
+  }
+  const means = live.map((_, arm) => roundMeans(measured.samples[arm] as number[], measured.callsPerRound[arm] as number));
+  const excludedRounds = paired ? disturbedPairs(means[0] as number[], means[1] as number[]) : [];
+  const orderText = Array.from({ length: measured.rounds }, (_, r) => (order(r)[0] === 0 ? 'H' : 'B')).join('');
+  live.forEach((state, arm) => {
+    const loaded = state.loaded as Loaded;
+    const samples = measured.samples[arm] as number[];
+    const calls = measured.callsPerRound[arm] as number;
+    const latency = summarizeLatency(quietSamples(samples, calls, excludedRounds));
+    state.result = {
+      ...commonOf(planned, state.answer),
+      state: 'completed',
+      compileMs: loaded.compileMs,
+      mode: loaded.mode,
+      latency,
+      samples,
+      throughput: latency.median > 0 ? (planned.batch * 1000) / latency.median : 0,
+      memory: { rssPeakBytes: 0, deviceBytes: null },
+      correctness: loaded.correctness,
+      engine: { name: measuring.name, version: measuring.version, stoppedBy: measured.stoppedBy, warmupIterations: measured.warmupIterations, timeMs: measured.timeMs },
+      interleaving: {
+        rounds: measured.rounds,
+        sessionRounds: [measured.rounds],
+        callsPerRound: calls,
+        reference: null,
+        referenceNote: null,
+        anchor: null,
+        pairing: { side: state.side, order: paired ? orderText : state.side === 'head' ? 'H'.repeat(measured.rounds) : 'B'.repeat(measured.rounds) },
+        disturbance: { quietAnchorMs: null, tolerance: PAIRED_DISTURBANCE_TOLERANCE, excludedRounds },
+      },
+    };
+  });
+}

@@ -1,0 +1,173 @@
+/**
+ * The base side of `pnpm bench --compare <ref>`: its checkout (a git worktree under the ignored
+ * `.cache/compare/`, or a folder the user names), its own dependencies installed from its own frozen
+ * lockfile — so that a dependency bump really runs the old version on the base side — and a check that
+ * its worker speaks the protocol. Whatever stops the base from being measured is a
+ * {@link ComparisonUnavailable} saying what and why; the CLI then falls back to the committed baseline.
+ */
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rm, symlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import type { RunPlan } from '../plan.ts';
+import { WorkerClient, WorkerError } from '../worker/client.ts';
+import { ListAnswerSchema } from '../worker/protocol.ts';
+
+const run = promisify(execFile);
+
+/** The base cannot be measured side by side; the message says why. */
+export class ComparisonUnavailable extends Error {
+  override readonly name = 'ComparisonUnavailable';
+}
+
+export interface Side {
+  readonly ref: string;
+  readonly sha: string | null;
+  /** Absolute path of the checkout. */
+  readonly tree: string;
+}
+
+export interface PreparedComparison {
+  readonly head: Side;
+  readonly base: Side;
+  /** Seeds the order of the paired rounds: the same two commits give the same order. */
+  readonly seed: number;
+  /** The base's cases for the selection (from its own spec files). */
+  readonly baseKeys: readonly string[];
+  /** Spec files of the base that failed to load or plan. */
+  readonly baseErrors: readonly string[];
+}
+
+/** What the base's worker needs to list its cases: the selection, as the run plan holds it. */
+export type ListRequest = Pick<RunPlan, 'selection' | 'namePattern' | 'fileFilters' | 'specDir'>;
+
+/** The file a checkout needs to be driven as a worker. */
+export const NODE_WORKER_ENTRY = 'src/worker/node-worker.ts';
+
+/** Arguments that start a checkout's Node worker (run with cwd = the checkout). */
+export function nodeWorkerCommand(): { command: string; args: string[] } {
+  return { command: process.execPath, args: ['--import', 'tsx', NODE_WORKER_ENTRY] };
+}
+
+async function git(cwd: string, args: readonly string[]): Promise<string> {
+  const { stdout } = await run('git', [...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+async function gitOrNull(cwd: string, args: readonly string[]): Promise<string | null> {
+  try {
+    return await git(cwd, args);
+  } catch {
+    return null;
+  }
+}
+
+function seedOf(...parts: readonly (string | null)[]): number {
+  return createHash('sha256').update(parts.join('\n')).digest().readUInt32BE(0) & 0x7fffffff;
+}
+
+/** The worktree of `sha` under `.cache/compare/`, created (or reused when it is already at `sha`). */
+async function worktreeOf(root: string, sha: string, log: (line: string) => void): Promise<string> {
+  const tree = join(root, '.cache', 'compare', sha.slice(0, 12));
+  if (existsSync(tree) && (await gitOrNull(tree, ['rev-parse', 'HEAD'])) === sha) return tree;
+  if (existsSync(tree)) {
+    await gitOrNull(root, ['worktree', 'remove', '--force', tree]);
+    await rm(tree, { recursive: true, force: true });
+  }
+  await mkdir(join(root, '.cache', 'compare'), { recursive: true });
+  await gitOrNull(root, ['worktree', 'prune']);
+  log(`checking out ${sha.slice(0, 12)} into ${tree}`);
+  try {
+    await git(root, ['worktree', 'add', '--detach', '--force', tree, sha]);
+  } catch (error) {
+    throw new ComparisonUnavailable(`could not check out ${sha.slice(0, 12)} into ${tree}: ${(error as { stderr?: string }).stderr?.trim() || (error as Error).message}`);
+  }
+  return tree;
+}
+
+/**
+ * The base's dependencies. The same lockfile installs the same packages, so a base whose lockfile is
+ * byte-identical to the head's shares the head's node_modules (and needs no registry: the GPU machine
+ * has none); any other is installed from its own frozen lockfile.
+ */
+async function installBase(root: string, tree: string, log: (line: string) => void): Promise<string> {
+  const lock = (dir: string): string | null => {
+    try {
+      return readFileSync(join(dir, 'pnpm-lock.yaml'), 'utf8');
+    } catch {
+      return null;
+    }
+  };
+  const modules = join(tree, 'node_modules');
+  if (existsSync(join(modules, '.modules.yaml'))) return 'installed before';
+  const headLock = lock(root);
+  const baseLock = lock(tree);
+  if (baseLock === null) throw new ComparisonUnavailable(`the base checkout ${tree} has no pnpm-lock.yaml, so its dependencies cannot be installed as they were`);
+  if (baseLock === headLock && existsSync(join(root, 'node_modules', '.modules.yaml'))) {
+    if (existsSync(modules)) await rm(modules, { recursive: true, force: true });
+    await symlink(join(root, 'node_modules'), modules, 'dir');
+    return 'same lockfile as the head: its node_modules are shared';
+  }
+  log(`installing the base's dependencies from its own lockfile (pnpm install --frozen-lockfile) in ${tree}`);
+  try {
+    await run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], { cwd: tree, maxBuffer: 64 * 1024 * 1024, timeout: 600_000, env: { ...process.env, CI: 'true' } });
+  } catch (error) {
+    const output = `${(error as { stdout?: string }).stdout ?? ''}${(error as { stderr?: string }).stderr ?? ''}`.trim().split('\n').slice(-5).join(' | ');
+    throw new ComparisonUnavailable(`installing the base's dependencies failed (pnpm install --frozen-lockfile in ${tree}): ${output || (error as Error).message}`);
+  }
+  return 'installed from its own lockfile';
+}
+
+export async function prepareComparison(options: {
+  readonly root: string;
+  readonly ref: string;
+  readonly list: ListRequest;
+  readonly log: (line: string) => void;
+}): Promise<PreparedComparison> {
+  const { root, ref, log } = options;
+  const headSha = await gitOrNull(root, ['rev-parse', 'HEAD']);
+  const headDirty = headSha !== null && (await gitOrNull(root, ['status', '--porcelain', '--untracked-files=no'])) !== '';
+  const head: Side = { ref: headDirty ? 'working tree' : 'HEAD', sha: headSha, tree: root };
+
+  let base: Side;
+  const asFolder = resolve(root, ref);
+  if (existsSync(asFolder) && statSync(asFolder).isDirectory() && !existsSync(join(root, '.git', 'refs', 'heads', ref))) {
+    base = { ref, sha: await gitOrNull(asFolder, ['rev-parse', 'HEAD']), tree: asFolder };
+  } else {
+    const sha = await gitOrNull(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+    if (sha === null) throw new ComparisonUnavailable(`--compare ${ref}: not a commit of this repository, nor a folder`);
+    base = { ref, sha, tree: await worktreeOf(root, sha, log) };
+  }
+  const short = base.sha === null ? base.tree : base.sha.slice(0, 12);
+  if (!existsSync(join(base.tree, NODE_WORKER_ENTRY))) {
+    throw new ComparisonUnavailable(
+      `the base ${short} predates the worker protocol (it has no ${NODE_WORKER_ENTRY}), so it cannot be measured side by side`,
+    );
+  }
+  const how = await installBase(root, base.tree, log);
+  let worker: WorkerClient;
+  try {
+    worker = await WorkerClient.start({ name: `base worker (${short})`, ...nodeWorkerCommand(), cwd: base.tree, startTimeoutMs: 60_000 });
+  } catch (error) {
+    throw new ComparisonUnavailable(`the base's worker did not start: ${error instanceof WorkerError ? error.message : String(error)}`);
+  }
+  let listed;
+  try {
+    const { selection, namePattern, fileFilters, specDir } = options.list;
+    listed = await worker.request('list', { selection, namePattern, fileFilters, specDir }, ListAnswerSchema);
+  } catch (error) {
+    throw new ComparisonUnavailable(`the base's worker could not list its cases: ${(error as Error).message}`);
+  } finally {
+    await worker.close();
+  }
+  log(`comparing with ${ref} (${short}; dependencies ${how}), side by side in interleaved rounds`);
+  return {
+    head,
+    base,
+    seed: seedOf(headSha, headDirty ? 'dirty' : '', base.sha ?? base.tree),
+    baseKeys: listed.cases.map((c) => c.key),
+    baseErrors: listed.errors.map((e) => `${e.where}: ${e.message}`),
+  };
+}

@@ -1,0 +1,515 @@
+/**
+ * The gate of a paired run (`pnpm bench --compare <ref>`): a pure function of the two sides' results.
+ *
+ * Per case, the rounds give paired log-ratios d_r = ln(head_r / base_r) (both sides measured in the
+ * same round, so drift cancels); the case's change is their mean, with a Student-t interval, and a
+ * minimum-effect test asks whether the head is slower (or faster) by more than the practical
+ * threshold. Per compiler, per model and per hardware the geometric mean of the case ratios is tested
+ * the same way against a smaller threshold, with cases as the sampling unit: a broad small slowdown
+ * shows there even where each case alone is too noisy. Friction, depth gain and reversals are compared
+ * from the same paired ratios. False alarms are controlled over the whole run: Benjamini–Hochberg over
+ * the case tests and over the series tests, Holm over the aggregate tests, each at its share of the
+ * run-level rate (`paired.falseAlarmRate`). Versions are compared, never "stale": every verdict names
+ * the versions that changed between the sides; a changed model is reported as the change's effect.
+ */
+import type { MetricsSummary, Reversal } from '../metrics/types.ts';
+import { referenceFor } from '../metrics/reference.ts';
+import { roundMeans } from '../results/ratios.ts';
+import type { CaseResult, CompletedCase, RunResult } from '../results/schema.ts';
+import { normalCdf } from '../stats/normal.ts';
+import { aggregateLogRatios, benjaminiHochberg, holm, meanCi, minimumEffectTests } from '../stats/paired.ts';
+import type { GateConfig } from './config.ts';
+import { byString, pct } from './format.ts';
+import {
+  countsOf,
+  verdictStatus,
+  type AggregateGroup,
+  type AggregateVerdict,
+  type PairedEvidence,
+  type PairedSettings,
+  type CaseVerdict,
+  type Problem,
+  type ReversalFinding,
+  type SeriesVerdict,
+  type Verdict,
+  type VerdictCounts,
+} from './verdict.ts';
+
+/** Shares of the run-level false-alarm rate: the case tests, the aggregates, the series (friction, depth gain, reversals). */
+const SHARES = { cases: 0.4, aggregates: 0.3, series: 0.3 } as const;
+
+export interface PairedInput {
+  readonly head: RunResult;
+  readonly base: RunResult;
+  readonly headMetrics: MetricsSummary;
+  readonly baseMetrics: MetricsSummary;
+  readonly config: GateConfig;
+}
+
+/** A case measured on both sides: its paired log-ratios and summary. */
+interface PairedCase {
+  readonly key: string;
+  readonly head: CompletedCase;
+  readonly base: CompletedCase;
+  readonly d: readonly number[];
+  readonly mean: number;
+  /** Standard error of the mean (0 with a single round). */
+  readonly se: number;
+  readonly df: number;
+  readonly changes: readonly string[];
+}
+
+/** ln(head/base) of each quiet round, from the two sides' samples of the same rounds. */
+export function pairedLogRatios(head: CompletedCase, base: CompletedCase): number[] {
+  const h = roundMeans(head.samples, head.interleaving.callsPerRound);
+  const b = roundMeans(base.samples, base.interleaving.callsPerRound);
+  const skip = new Set([...head.interleaving.disturbance.excludedRounds, ...base.interleaving.disturbance.excludedRounds]);
+  const out: number[] = [];
+  for (let r = 0; r < Math.min(h.length, b.length); r++) {
+    if (skip.has(r)) continue;
+    const hr = h[r] as number;
+    const br = b[r] as number;
+    if (hr > 0 && br > 0) out.push(Math.log(hr / br));
+  }
+  return out;
+}
+
+/** `onnxruntime-node 1.30.0 → 1.31.0`, one entry per package that differs; and a changed model. */
+export function sideChanges(base: CaseResult, head: CaseResult): string[] {
+  const changes: string[] = [];
+  const before = base.compiler.versions;
+  const after = head.compiler.versions;
+  for (const name of [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()) {
+    if (before[name] !== after[name]) changes.push(`${name} ${before[name] ?? '(none)'} → ${after[name] ?? '(none)'}`);
+  }
+  if (base.model.hash !== head.model.hash) changes.push(`model ${head.model.id} changed (${base.model.hash.slice(0, 12)}… → ${head.model.hash.slice(0, 12)}…)`);
+  return changes;
+}
+
+const sideName = (run: RunResult, side: 'head' | 'base'): string => {
+  const s = run.comparison?.[side];
+  if (s === undefined) return side;
+  return s.sha === null ? `${side} ${s.ref}` : `${side} ${s.sha.slice(0, 7)}`;
+};
+
+const ciText = (ci: readonly [number, number] | null, confidence: number): string =>
+  ci === null ? 'no interval' : `${Math.round(confidence * 100)}% CI ${ci[0].toFixed(3)}–${ci[1].toFixed(3)}`;
+
+const changeText = (changes: readonly string[]): string => (changes.length === 0 ? '' : `; ${changes.join(', ')}`);
+
+const pText = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toPrecision(2));
+
+export function pairedGate(input: PairedInput): Verdict {
+  const { head, base, config } = input;
+  const settings = config.paired;
+  const confidence = config.confidence;
+  const baseLabel = sideName(head, 'base');
+  const headCases = new Map(head.cases.map((c) => [c.key, c]));
+  const baseCases = new Map(base.cases.map((c) => [c.key, c]));
+  const removed = head.comparison?.removed ?? [];
+  const problems: Problem[] = [];
+  const notes: string[] = [];
+  const cases: CaseVerdict[] = [];
+  const paired: PairedCase[] = [];
+
+  for (const key of [...headCases.keys()].sort(byString)) {
+    const h = headCases.get(key) as CaseResult;
+    const b = baseCases.get(key);
+    const compilerId = h.compiler.id;
+    if (h.state === 'failed') {
+      const message = `failed: ${key} (${h.phase}: ${h.error})`;
+      problems.push({ kind: 'failed', key, message });
+      cases.push({ key, kind: 'failed', compilerId, message, evidence: null });
+      continue;
+    }
+    if (b === undefined) {
+      cases.push({ key, kind: 'added', compilerId, message: `added: ${key} is new in the head (not in ${baseLabel})${h.state === 'unavailable' ? `; unavailable: ${h.reason}` : ''}`, evidence: null });
+      continue;
+    }
+    if (h.state === 'unavailable') {
+      if (b.state === 'completed') {
+        const message = `missing: ${key} was measured in ${baseLabel} but is unavailable in the head (${h.reason})`;
+        problems.push({ kind: 'missing', key, message });
+        cases.push({ key, kind: 'missing', compilerId, message, evidence: null });
+      } else {
+        cases.push({ key, kind: 'unchanged', compilerId, message: `unchanged: ${key} not measured on either side (${h.reason})`, evidence: null });
+      }
+      continue;
+    }
+    if (b.state !== 'completed') {
+      const why = b.state === 'failed' ? `failed in ${b.phase}: ${b.error}` : `unavailable: ${b.reason}`;
+      cases.push({ key, kind: 'new', compilerId, message: `new: ${key} measured in the head only; in ${baseLabel} it ${why}`, evidence: null });
+      continue;
+    }
+    const d = pairedLogRatios(h, b);
+    const changes = sideChanges(b, h);
+    if (d.length === 0) {
+      cases.push({ key, kind: 'unchanged', compilerId, message: `unchanged: ${key} not judged (no paired round)`, evidence: null });
+      continue;
+    }
+    const sum = d.reduce((a, x) => a + x, 0);
+    const mean = sum / d.length;
+    const variance = d.length > 1 ? d.reduce((a, x) => a + (x - mean) ** 2, 0) / (d.length - 1) : 0;
+    paired.push({ key, head: h, base: b, d, mean, se: Math.sqrt(variance / d.length), df: Math.max(1, d.length - 1), changes });
+  }
+  for (const key of removed) {
+    cases.push({ key, kind: 'removed', compilerId: key.split('/')[2] ?? '', message: `removed: ${key} is in ${baseLabel} but the head no longer defines it`, evidence: null });
+  }
+
+  // Per case: minimum-effect tests, Benjamini–Hochberg over the run's cases.
+  const tests = paired.map((c) => {
+    const t = minimumEffectTests(c.d, settings.caseThreshold);
+    return settings.method === 't' ? t.t : t.signedRank;
+  });
+  const qCases = settings.falseAlarmRate * SHARES.cases;
+  const slower = benjaminiHochberg(tests.map((t) => t.pSlower), qCases);
+  const faster = benjaminiHochberg(tests.map((t) => t.pFaster), qCases);
+  paired.forEach((c, i) => {
+    const test = tests[i] as (typeof tests)[number];
+    const interval = meanCi(c.d, confidence).interval;
+    const ci: [number, number] | null = interval === null ? null : [Math.exp(interval.lower), Math.exp(interval.upper)];
+    const ratio = Math.exp(c.mean);
+    const evidence: PairedEvidence = {
+      metric: 'paired-latency',
+      ratio,
+      ci,
+      confidence,
+      pSlower: test.pSlower,
+      pFaster: test.pFaster,
+      qSlower: (slower.tests[i] as { adjusted: number }).adjusted,
+      threshold: settings.caseThreshold,
+      method: settings.method === 't' ? 'Student t on the per-round log-ratios head/base' : 'Wilcoxon signed-rank on the per-round log-ratios head/base',
+      rounds: c.d.length,
+      excludedRounds: c.head.interleaving.disturbance.excludedRounds.length,
+      headMedianMs: c.head.latency.median,
+      baseMedianMs: c.base.latency.median,
+      changes: c.changes,
+    };
+    const detail = `head/base ${ratio.toFixed(3)}, ${ciText(ci, confidence)}, ${c.d.length} paired rounds; p = ${pText(test.pSlower < test.pFaster ? test.pSlower : test.pFaster)}; threshold ${pct(settings.caseThreshold)}; median ${c.head.latency.median.toPrecision(4)} vs ${c.base.latency.median.toPrecision(4)} ms${changeText(c.changes)}`;
+    if ((slower.tests[i] as { rejected: boolean }).rejected) {
+      const message = `regression: ${c.key} is ${pct(ratio - 1)} slower than ${baseLabel}, measured side by side (${detail})`;
+      problems.push({ kind: 'regression', key: c.key, message });
+      cases.push({ key: c.key, kind: 'regression', compilerId: c.head.compiler.id, message, evidence: null, paired: evidence });
+    } else if ((faster.tests[i] as { rejected: boolean }).rejected) {
+      cases.push({ key: c.key, kind: 'improvement', compilerId: c.head.compiler.id, message: `improvement: ${c.key} is ${pct(1 - ratio)} faster than ${baseLabel} (${detail})`, evidence: null, paired: evidence });
+    } else {
+      cases.push({ key: c.key, kind: 'unchanged', compilerId: c.head.compiler.id, message: `unchanged: ${c.key} (${detail})`, evidence: null, paired: evidence });
+    }
+  });
+
+  const aggregates = aggregateVerdicts(paired, settings, confidence, baseLabel, problems);
+  const tested = reversalChanges(paired, input, settings, notes);
+  const { series, reversals: findings } = seriesFamily([...frictionChanges(paired, input), ...depthGainChanges(paired, input)], tested.findings, settings, problems, notes);
+  const known = tested.known;
+
+  const sorted = cases.sort((a, b) => byString(a.key, b.key));
+  const counts: VerdictCounts = {
+    ...countsOf(sorted, series, findings, 0, paired.length),
+    judged: paired.length,
+  };
+  const passed = problems.length === 0;
+  const status = verdictStatus(passed, counts, true, config.minJudgedFraction);
+  return {
+    passed,
+    status,
+    summaryLine: pairedSummaryLine(status, counts, aggregates, baseLabel, cases),
+    counts,
+    cases: sorted,
+    series,
+    reversals: findings,
+    problems,
+    notes,
+    settings: {
+      confidence,
+      resamples: config.bootstrap.resamples,
+      seed: config.bootstrap.seed,
+      defaultThreshold: settings.caseThreshold,
+      mannWhitneyRequired: false,
+    },
+    baseline: null,
+    paired: {
+      base: head.comparison?.base ?? { ref: 'base', sha: null },
+      head: head.comparison?.head ?? { ref: 'head', sha: null },
+      aggregates,
+      knownReversals: known,
+      versionChanges: versionChangesOf(paired),
+      settings,
+    },
+  };
+}
+
+function aggregateVerdicts(paired: readonly PairedCase[], settings: PairedSettings, confidence: number, baseLabel: string, problems: Problem[]): AggregateVerdict[] {
+  const groups = new Map<string, { group: AggregateGroup; id: string; members: PairedCase[] }>();
+  const add = (group: AggregateGroup, id: string, c: PairedCase): void => {
+    const key = `${group}:${id}`;
+    let entry = groups.get(key);
+    if (entry === undefined) groups.set(key, (entry = { group, id, members: [] }));
+    entry.members.push(c);
+  };
+  for (const c of paired) {
+    const hw = c.head.compiler.hardware;
+    add('compiler', `${hw}/${c.head.compiler.id}`, c);
+    add('model', `${hw}/${c.head.suite}/${c.head.model.id}`, c);
+    add('hardware', hw, c);
+  }
+  const entries = [...groups.values()].sort((a, b) => byString(`${a.group}:${a.id}`, `${b.group}:${b.id}`));
+  const results = entries.map((e) =>
+    aggregateLogRatios(
+      e.members.map((m) => ({ estimate: m.mean, se: m.se, df: m.df })),
+      { confidence, threshold: settings.aggregateThreshold },
+    ),
+  );
+  const alpha = settings.falseAlarmRate * SHARES.aggregates;
+  const slower = holm(results.map((r) => r.pSlower), alpha);
+  const faster = holm(results.map((r) => r.pFaster), alpha);
+  return entries.map((e, i) => {
+    const r = results[i] as (typeof results)[number];
+    const shared = e.members.length === 0 ? [] : (e.members[0] as PairedCase).changes.filter((change) => e.members.every((m) => m.changes.includes(change)));
+    const kind = (slower.tests[i] as { rejected: boolean }).rejected ? 'regression' : (faster.tests[i] as { rejected: boolean }).rejected ? 'improvement' : 'unchanged';
+    const ratio = r.geometricMean;
+    const what = `${e.group} ${e.id} (${e.members.length} case${e.members.length === 1 ? '' : 's'})`;
+    const detail = `geometric mean head/base ${ratio === null ? '—' : ratio.toFixed(4)}, ${ciText(r.ci, confidence)}; threshold ${pct(settings.aggregateThreshold)}${changeText(shared)}`;
+    const message =
+      kind === 'regression'
+        ? `regression: ${what} is ${pct((ratio ?? 1) - 1)} slower than ${baseLabel} (${detail})`
+        : kind === 'improvement'
+          ? `improvement: ${what} is ${pct(1 - (ratio ?? 1))} faster than ${baseLabel} (${detail})`
+          : `unchanged: ${what} (${detail})`;
+    if (kind === 'regression') problems.push({ kind: 'aggregate-regression', key: `${e.group}:${e.id}`, message });
+    return {
+      group: e.group,
+      id: e.id,
+      kind,
+      cases: e.members.length,
+      ratio,
+      ci: r.ci,
+      confidence,
+      pSlower: r.pSlower,
+      adjustedSlower: (slower.tests[i] as { adjusted: number }).adjusted,
+      threshold: settings.aggregateThreshold,
+      changes: shared,
+      message,
+    };
+  });
+}
+
+/** A linear combination Σ w·θ of case log-ratios, with its standard error (cases independent). */
+function combination(terms: readonly { readonly c: PairedCase; readonly w: number }[]): { value: number; se: number } {
+  let value = 0;
+  let variance = 0;
+  for (const { c, w } of terms) {
+    value += w * c.mean;
+    variance += w * w * c.se * c.se;
+  }
+  return { value, se: Math.sqrt(variance) };
+}
+
+/** One-sided p of H0: value ≤ margin (normal; the case standard errors carry ≥ 7 degrees of freedom). */
+const pAbove = (value: number, se: number, margin: number): number => (se > 0 ? 1 - normalCdf((value - margin) / se) : value > margin ? 0 : 1);
+
+/** A series test before the run-level correction: its verdict if it stands, and its p-value. */
+interface Tested<T> {
+  readonly finding: T;
+  readonly p: number;
+}
+
+/** β_head − β_base over a batch sweep: the OLS slope of the paired case log-ratios against ln(batch). */
+function frictionChanges(paired: readonly PairedCase[], input: PairedInput): Tested<SeriesVerdict>[] {
+  const byKey = new Map(paired.map((c) => [c.key, c]));
+  const out: Tested<SeriesVerdict>[] = [];
+  const threshold = input.config.threshold.byMetric['friction-beta'] ?? input.config.threshold.default;
+  const baseSeries = new Map(input.baseMetrics.friction.map((s) => [s.series, s]));
+  for (const s of input.headMetrics.friction) {
+    const points = s.points.map((p) => ({ batch: p.batch, c: byKey.get(p.key) })).filter((p): p is { batch: number; c: PairedCase } => p.c !== undefined);
+    if (points.length < 2) continue;
+    const xs = points.map((p) => Math.log(p.batch));
+    const mx = xs.reduce((a, x) => a + x, 0) / xs.length;
+    const sxx = xs.reduce((a, x) => a + (x - mx) ** 2, 0);
+    if (!(sxx > 0)) continue;
+    const change = combination(points.map((p, i) => ({ c: p.c, w: ((xs[i] as number) - mx) / sxx })));
+    const p = pAbove(change.value, change.se, threshold);
+    const z = 2.5758;
+    const verdict: SeriesVerdict = {
+      series: s.series,
+      metric: 'friction-beta',
+      compilerId: s.compilerId,
+      kind: 'unchanged',
+      run: s.beta.value,
+      baseline: baseSeries.get(s.series)?.beta.value ?? null,
+      change: change.value,
+      ci: [change.value - z * change.se, change.value + z * change.se],
+      threshold,
+      points: points.map((q) => q.batch),
+      message: `friction ${s.series}: β changed by ${change.value >= 0 ? '+' : ''}${change.value.toFixed(3)} from the paired ratios over b=${points.map((q) => q.batch).join(',')} (threshold ${threshold})`,
+    };
+    out.push({ finding: verdict, p });
+  }
+  return out;
+}
+
+/** ln(depth gain) head − base: [θ_R(d_max) − θ_C(d_max)] − [θ_R(d_min) − θ_C(d_min)] from the paired ratios. */
+function depthGainChanges(paired: readonly PairedCase[], input: PairedInput): Tested<SeriesVerdict>[] {
+  const byKey = new Map(paired.map((c) => [c.key, c]));
+  const out: Tested<SeriesVerdict>[] = [];
+  const threshold = input.config.threshold.byMetric['depth-gain'] ?? input.config.threshold.default;
+  for (const s of input.headMetrics.depth) {
+    const first = s.points[0];
+    if (first === undefined) continue;
+    const firstCase = byKey.get(first.key);
+    if (firstCase === undefined) continue;
+    const referenceId = referenceFor(firstCase.head.compiler, input.config.reference);
+    if (referenceId === null || referenceId === s.compilerId) continue;
+    const refKey = (depth: number): string => `${s.suite}/${s.modelId}/${referenceId}/b=${s.batch}/d=${depth}`;
+    const usable = s.points.filter((p) => byKey.has(p.key) && byKey.has(refKey(p.depth))).sort((a, b) => a.depth - b.depth);
+    if (usable.length < 2) continue;
+    const lo = usable[0] as (typeof usable)[number];
+    const hi = usable[usable.length - 1] as (typeof usable)[number];
+    const change = combination([
+      { c: byKey.get(refKey(hi.depth)) as PairedCase, w: 1 },
+      { c: byKey.get(hi.key) as PairedCase, w: -1 },
+      { c: byKey.get(refKey(lo.depth)) as PairedCase, w: -1 },
+      { c: byKey.get(lo.key) as PairedCase, w: 1 },
+    ]);
+    const margin = Math.log1p(threshold);
+    // A fall in depth gain is the regression: test −change above the margin.
+    const p = pAbove(-change.value, change.se, margin);
+    const z = 2.5758;
+    const ratio = Math.exp(change.value);
+    const verdict: SeriesVerdict = {
+      series: s.series,
+      metric: 'depth-gain',
+      compilerId: s.compilerId,
+      kind: 'unchanged',
+      run: null,
+      baseline: null,
+      change: ratio,
+      ci: [Math.exp(change.value - z * change.se), Math.exp(change.value + z * change.se)],
+      threshold,
+      points: usable.map((q) => q.depth),
+      message: `depth gain ${s.series} against ${referenceId}: ×${ratio.toFixed(3)} head/base from the paired ratios over d=${lo.depth}…${hi.depth} (threshold ${pct(threshold)})`,
+    };
+    out.push({ finding: verdict, p });
+  }
+  return out;
+}
+
+/**
+ * Reversals of each side, compared. One present in both is known; one only in the head is new, and
+ * fails the gate when the paired ratios show that the ordering it rests on really changed (the change
+ * of ln(a/b) under the compiler or under the reference is beyond the case threshold): the two sides
+ * were measured in the same rounds, so a reversal that appears without such a change is noise.
+ */
+function reversalChanges(
+  paired: readonly PairedCase[],
+  input: PairedInput,
+  settings: PairedSettings,
+  notes: string[],
+): { findings: Tested<ReversalFinding>[]; known: Reversal[] } {
+  const byKey = new Map(paired.map((c) => [c.key, c]));
+  const baseIds = new Set(input.baseMetrics.reversals.map((r) => r.id));
+  const headIds = new Set(input.headMetrics.reversals.map((r) => r.id));
+  const known = input.headMetrics.reversals.filter((r) => baseIds.has(r.id));
+  const findings: Tested<ReversalFinding>[] = [];
+  const margin = Math.log1p(settings.caseThreshold);
+  for (const r of input.headMetrics.reversals) {
+    if (baseIds.has(r.id)) continue;
+    const key = (model: string, compiler: string): string => `archetypes/${model}/${compiler}/b=${r.batch}${r.depth === null ? '' : `/d=${r.depth}`}`;
+    const terms = (compiler: string) => [
+      { c: byKey.get(key(r.a, compiler)), w: 1 },
+      { c: byKey.get(key(r.b, compiler)), w: -1 },
+    ];
+    const changes = [r.compilerId, r.referenceId].flatMap((compiler) => {
+      const t = terms(compiler);
+      if (t.some((x) => x.c === undefined)) return [];
+      const change = combination(t as { c: PairedCase; w: number }[]);
+      return [{ compiler, change, p: Math.min(pAbove(change.value, change.se, margin), pAbove(-change.value, change.se, margin)) }];
+    });
+    if (changes.length === 0) {
+      notes.push(`new reversal ${r.id} in the head, but its cases were not measured on both sides: not judged`);
+      continue;
+    }
+    const strongest = changes.reduce((a, b) => (b.p < a.p ? b : a));
+    const finding: ReversalFinding = {
+      kind: 'new-reversal',
+      id: r.id,
+      caseKeys: [...r.caseKeys],
+      message: `new reversal: ${r.message}; not in the base; ln(${r.a}/${r.b}) under ${strongest.compiler} moved by ${strongest.change.value >= 0 ? '+' : ''}${strongest.change.value.toFixed(3)} (±${(2.5758 * strongest.change.se).toFixed(3)}) between the sides`,
+    };
+    // Two orderings were looked at: the smaller p, doubled (Bonferroni over the two).
+    findings.push({ finding, p: Math.min(1, 2 * strongest.p) });
+  }
+  for (const r of input.baseMetrics.reversals) {
+    if (!headIds.has(r.id)) notes.push(`reversal gone in the head: ${r.message}`);
+  }
+  return { findings, known };
+}
+
+/**
+ * Benjamini–Hochberg over the series tests (friction, depth gain, new reversals): the ones it rejects
+ * fail the gate; a new reversal it does not reject is a note, not a finding.
+ */
+function seriesFamily(
+  series: readonly Tested<SeriesVerdict>[],
+  reversals: readonly Tested<ReversalFinding>[],
+  settings: PairedSettings,
+  problems: Problem[],
+  notes: string[],
+): { series: SeriesVerdict[]; reversals: ReversalFinding[] } {
+  const result = benjaminiHochberg([...series, ...reversals].map((t) => t.p), settings.falseAlarmRate * SHARES.series);
+  const rejected = (i: number): boolean => (result.tests[i] as { rejected: boolean }).rejected;
+  const judgedSeries = series.map(({ finding }, i) => {
+    if (!rejected(i)) return finding;
+    const message = `series regression: ${finding.message}`;
+    problems.push({ kind: 'series-regression', key: finding.series, message });
+    return { ...finding, kind: 'regression' as const, message };
+  });
+  const kept: ReversalFinding[] = [];
+  reversals.forEach(({ finding }, j) => {
+    if (rejected(series.length + j)) {
+      kept.push(finding);
+      problems.push({ kind: 'new-reversal', key: finding.id, message: finding.message });
+    } else {
+      notes.push(`${finding.message} — within the noise of the paired ratios, not a finding`);
+    }
+  });
+  return { series: judgedSeries, reversals: kept };
+}
+
+function versionChangesOf(paired: readonly PairedCase[]): { compilerId: string; change: string; cases: number }[] {
+  const counts = new Map<string, { compilerId: string; change: string; cases: number }>();
+  for (const c of paired) {
+    for (const change of c.changes) {
+      const key = `${c.head.compiler.id}\u0000${change}`;
+      const entry = counts.get(key) ?? { compilerId: c.head.compiler.id, change, cases: 0 };
+      entry.cases += 1;
+      counts.set(key, entry);
+    }
+  }
+  return [...counts.values()].sort((a, b) => byString(`${a.compilerId} ${a.change}`, `${b.compilerId} ${b.change}`));
+}
+
+function count(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
+/** `PASS: 0 regressions, 0 reversals; judged 308 of 308 cases side by side with base a1b2c3d (…)`. */
+function pairedSummaryLine(status: Verdict['status'], c: VerdictCounts, aggregates: readonly AggregateVerdict[], baseLabel: string, cases: readonly CaseVerdict[]): string {
+  const aggregateRegressions = aggregates.filter((a) => a.kind === 'regression');
+  const failing = [count(c.regression, 'regression')];
+  if (aggregateRegressions.length > 0) failing.push(`${aggregateRegressions.length} slower ${aggregateRegressions.length === 1 ? 'group' : 'groups'} (${aggregateRegressions.map((a) => a.id).join(', ')})`);
+  failing.push(c.newReversals === 0 ? '0 reversals' : count(c.newReversals, 'new reversal'));
+  if (c.seriesRegressions > 0) failing.push(count(c.seriesRegressions, 'series regression'));
+  if (c.failed > 0) failing.push(`${c.failed} failed`);
+  if (c.missing > 0) failing.push(`${c.missing} missing`);
+  const info: string[] = [];
+  if (c.improvement > 0) info.push(count(c.improvement, 'improvement'));
+  const improvedGroups = aggregates.filter((a) => a.kind === 'improvement');
+  if (improvedGroups.length > 0) info.push(`${improvedGroups.length} faster ${improvedGroups.length === 1 ? 'group' : 'groups'}`);
+  const added = cases.filter((x) => x.kind === 'added').length;
+  const removedCount = cases.filter((x) => x.kind === 'removed').length;
+  if (added > 0) info.push(`${added} added`);
+  if (removedCount > 0) info.push(`${removedCount} removed`);
+  if (c.new > 0) info.push(`${c.new} measured in the head only`);
+  const word = { pass: 'PASS', fail: 'FAIL', inconclusive: 'INCONCLUSIVE', 'no-baseline': 'NO BASELINE' }[status];
+  return `${word}: ${failing.join(', ')}; judged ${c.judged} of ${c.comparable} case${c.comparable === 1 ? '' : 's'} side by side with ${baseLabel}${info.length === 0 ? '' : ` (${info.join(', ')})`}`;
+}

@@ -1,0 +1,396 @@
+/**
+ * The run plan: every case a run will measure, resolved once by the CLI from the spec files, the
+ * selection (flags, variables, `-t`, file filters) and the profile, and handed to the Vitest worker as
+ * one file (GCB_PLAN). Spec files register exactly the plan's cases; the gate learns from the plan's
+ * filters which baseline cases the selection left out, whatever way they were selected.
+ *
+ * Spec files are read here without Vitest: in collection mode `benchSpec` only records its spec
+ * (see {@link collectSpecs}), and {@link expandSpec} turns a spec into its cases, as the Vitest worker
+ * and a Node worker of another checkout do too — one rule for what a spec means.
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { getFixture } from '../fixtures/index.ts';
+import { compilerHardware } from './adapters/registry.ts';
+import type { CompilerAdapter } from './adapters/types.ts';
+import type { MeasureOptions } from './harness/engine.ts';
+import { ReferenceSpecSchema } from './metrics/reference.ts';
+import { getProfile, PROFILE_NAMES, sweepValues, type ProfileName } from './profiles.ts';
+import { writeJsonAtomic } from './results/atomic.ts';
+import { caseKey, SUITES, type Suite } from './results/schema.ts';
+import { formatZodIssues, parseJsonText } from './results/validation.ts';
+import { ENGINE_NAMES, HARDWARE_NAMES, type Selection } from './selection.ts';
+
+/** A model a user brings as an ONNX file. */
+export interface UserModelRef {
+  /** Name used in keys and reports, e.g. `my-net`. */
+  readonly name: string;
+  /** Path to the .onnx file, relative to the project root or absolute. */
+  readonly path: string;
+  /** Input to feed; @default the model's first input */
+  readonly inputName?: string;
+  /** Shape of one sample without the batch dimension; @default read from the model (fixed dims only) */
+  readonly sampleShape?: readonly number[];
+}
+
+export interface BenchSpec {
+  /** A block or archetype id from `fixtures/`, or a user's ONNX model. */
+  readonly model: string | UserModelRef;
+  /** A compiler id from the registry (`ort-cpu-all`, …), or an adapter instance (tests, custom runtimes). */
+  readonly compiler: string | CompilerAdapter;
+  /** Batch sizes to sweep. */
+  readonly batches: readonly number[];
+  /** Depths to sweep (blocks only: the block repeated d times). */
+  readonly depths?: readonly number[];
+  /** Overrides of the profile's measuring options for this spec. */
+  readonly measure?: Partial<MeasureOptions>;
+  /** Overrides the profile's number of sessions per case. */
+  readonly sessions?: number;
+}
+
+export const PLAN_VERSION = 1 as const;
+
+export const SelectionSchema = z.strictObject({
+  compilers: z.array(z.string()).nullable(),
+  models: z.array(z.string()).nullable(),
+  batches: z.array(z.number().int().positive()).nullable(),
+  depths: z.array(z.number().int().positive()).nullable(),
+  hardware: z.enum(HARDWARE_NAMES),
+  profile: z.enum(PROFILE_NAMES),
+  engine: z.enum(ENGINE_NAMES),
+});
+
+const UserModelRefSchema = z.strictObject({
+  name: z.string().min(1),
+  path: z.string().min(1),
+  inputName: z.string().optional(),
+  sampleShape: z.array(z.number().int().positive()).optional(),
+});
+
+const MeasureOverridesSchema = z.strictObject({
+  minTimeMs: z.number().nonnegative().optional(),
+  minSamples: z.number().int().nonnegative().optional(),
+  warmupTimeMs: z.number().nonnegative().optional(),
+  warmupIterations: z.number().int().nonnegative().optional(),
+  targetRelativeCi: z.number().positive().nullable().optional(),
+  maxTimeMs: z.number().nonnegative().optional(),
+  maxSamples: z.number().int().positive().optional(),
+});
+
+export const PlannedCaseSchema = z.strictObject({
+  key: z.string().min(1),
+  /** `suite/model/compiler`: the Vitest describe block the case is registered in. */
+  title: z.string().min(1),
+  /** The spec file, relative to the project root. */
+  specFile: z.string().min(1),
+  suite: z.enum(SUITES),
+  model: z.union([z.string().min(1), UserModelRefSchema]),
+  compiler: z.string().min(1),
+  hardware: z.enum(['cpu', 'gpu']),
+  batch: z.number().int().positive(),
+  depth: z.number().int().positive().nullable(),
+  /** The profile's measuring options with the spec's overrides. */
+  measure: MeasureOverridesSchema,
+  sessions: z.number().int().positive(),
+});
+export type PlannedCase = z.infer<typeof PlannedCaseSchema>;
+
+/** A case the base side defines and the head side does not (paired mode): the pull request removed it. */
+const SideSchema = z.strictObject({
+  /** What the user named (`origin/main`, a sha, a folder). */
+  ref: z.string().min(1),
+  /** The commit measured, when known. */
+  sha: z.string().nullable(),
+  /** The checkout the side's worker runs from (absolute). */
+  tree: z.string().min(1),
+});
+
+export const RunPlanSchema = z.strictObject({
+  planVersion: z.literal(PLAN_VERSION),
+  commandLine: z.array(z.string()),
+  /** `single`: one side, measured in-process with its reference and the anchor alongside; `paired`: head and base side by side. */
+  mode: z.enum(['single', 'paired']),
+  profile: z.enum(PROFILE_NAMES),
+  engine: z.enum(ENGINE_NAMES),
+  hardware: z.enum(HARDWARE_NAMES),
+  /** Filters that narrowed the matrix, as recorded in the results (compiler, model, batch, depth, hardware, name, files). */
+  filters: z.record(z.string(), z.string()),
+  /** The selection the cases were planned from (a base checkout's worker plans its own cases from it). */
+  selection: SelectionSchema,
+  /** `-t`, matched against `<title> <key>`; null when not given. */
+  namePattern: z.string().nullable(),
+  /** File filters (substrings of spec file paths); empty when not given. */
+  fileFilters: z.array(z.string()),
+  /** Whole-case time limit, ms. */
+  caseTimeoutMs: z.number().positive(),
+  /** ONNX Runtime intra-op threads; null: the adapter's default for this machine. */
+  ortThreads: z.number().int().nonnegative().nullable(),
+  /** Test only: slowdowns per side (`ort-cpu-all=10%`), see src/adapters/slowed.ts. */
+  testSlowdown: z.strictObject({ head: z.string().nullable(), base: z.string().nullable() }),
+  /** Which reference each compiler is measured alongside (from the gate config, resolved by the CLI). */
+  reference: ReferenceSpecSchema,
+  /** Seeds the order of paired rounds. */
+  seed: z.number().int(),
+  /** The Vitest project and the folder spec files are found under (tests use their own). */
+  project: z.string().min(1),
+  specDir: z.string().min(1),
+  cases: z.array(PlannedCaseSchema),
+  compare: z
+    .strictObject({
+      head: SideSchema,
+      base: SideSchema,
+      /** Keys the base side defines for this selection that the head side does not. */
+      removed: z.array(z.string()),
+      /** Keys the head side defines that the base side does not. */
+      added: z.array(z.string()),
+    })
+    .nullable(),
+});
+export type RunPlan = z.infer<typeof RunPlanSchema>;
+
+/** A selection as plain data, for the plan file. */
+export function plainSelection(selection: Selection): z.infer<typeof SelectionSchema> {
+  const copy = <T>(list: readonly T[] | null): T[] | null => (list === null ? null : [...list]);
+  return {
+    compilers: copy(selection.compilers),
+    models: copy(selection.models),
+    batches: copy(selection.batches),
+    depths: copy(selection.depths),
+    hardware: selection.hardware,
+    profile: selection.profile,
+    engine: selection.engine,
+  };
+}
+
+export class PlanError extends Error {
+  override readonly name = 'PlanError';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Collecting spec files without Vitest
+
+interface Collector {
+  readonly specs: { readonly spec: BenchSpec; readonly file: string }[];
+  current: string;
+}
+
+const COLLECTOR = Symbol.for('graph-compiler-bench.collector');
+type WithCollector = typeof globalThis & { [COLLECTOR]?: Collector };
+
+/** The collector `benchSpec` records into while {@link collectSpecs} imports spec files; undefined under Vitest. */
+export function activeCollector(): Collector | undefined {
+  return (globalThis as WithCollector)[COLLECTOR];
+}
+
+export interface CollectedSpec {
+  readonly spec: BenchSpec;
+  /** Relative to the project root. */
+  readonly file: string;
+}
+
+export interface CollectError {
+  readonly where: string;
+  readonly message: string;
+}
+
+/**
+ * Imports the spec files (paths relative to `root`) with `benchSpec` in collection mode, and returns
+ * what they declare. A file that throws while loading is an error named after the file; the others
+ * are still collected.
+ */
+export async function collectSpecs(root: string, files: readonly string[]): Promise<{ specs: CollectedSpec[]; errors: CollectError[] }> {
+  const holder = globalThis as WithCollector;
+  const collector: Collector = { specs: [], current: '' };
+  const previous = holder[COLLECTOR];
+  holder[COLLECTOR] = collector;
+  const errors: CollectError[] = [];
+  try {
+    for (const file of files) {
+      collector.current = file;
+      try {
+        await import(pathToFileURL(resolve(root, file)).href);
+      } catch (error) {
+        errors.push({ where: file, message: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  } finally {
+    holder[COLLECTOR] = previous;
+  }
+  return { specs: collector.specs.map((s) => ({ spec: s.spec, file: s.file })), errors };
+}
+
+/** Records a spec into the active collector; false when none is active (under Vitest). */
+export function recordSpec(spec: BenchSpec): boolean {
+  const collector = activeCollector();
+  if (collector === undefined) return false;
+  collector.specs.push({ spec, file: collector.current });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------
+// From a spec to its cases
+
+export interface SpecIdentity {
+  readonly suite: Suite;
+  readonly modelName: string;
+  readonly compilerId: string;
+  readonly hardware: 'cpu' | 'gpu';
+  readonly hasDepth: boolean;
+}
+
+/** What a spec is about, checked: an unknown fixture or compiler throws, listing the valid ids. */
+export function specIdentity(spec: BenchSpec): SpecIdentity {
+  const compilerId = typeof spec.compiler === 'string' ? spec.compiler : spec.compiler.id;
+  const hardware = typeof spec.compiler === 'string' ? compilerHardware(spec.compiler) : spec.compiler.hardware;
+  if (typeof spec.model !== 'string') return { suite: 'models', modelName: spec.model.name, compilerId, hardware, hasDepth: false };
+  const fixture = getFixture(spec.model);
+  return { suite: fixture.kind === 'block' ? 'blocks' : 'archetypes', modelName: spec.model, compilerId, hardware, hasDepth: fixture.kind === 'block' };
+}
+
+export const titleOf = (id: Pick<SpecIdentity, 'suite' | 'modelName' | 'compilerId'>): string => `${id.suite}/${id.modelName}/${id.compilerId}`;
+
+function positiveIntegers(what: string, values: readonly number[]): void {
+  if (values.length === 0 || values.some((v) => !Number.isInteger(v) || v < 1)) {
+    throw new Error(`${what} must be a non-empty list of positive whole numbers, got [${values.join(', ')}]`);
+  }
+}
+
+/** The user model's reference as plain data (the plan is JSON). */
+function plainUserModel(ref: UserModelRef): z.infer<typeof UserModelRefSchema> {
+  return {
+    name: ref.name,
+    path: ref.path,
+    ...(ref.inputName === undefined ? {} : { inputName: ref.inputName }),
+    ...(ref.sampleShape === undefined ? {} : { sampleShape: [...ref.sampleShape] }),
+  };
+}
+
+export interface PlanSelection {
+  readonly selection: Selection;
+  /** Vitest-style test-name pattern (`-t`), matched against `<title> <key>`. */
+  readonly namePattern: string | null;
+  /** Which of the profile's measuring options the cases get: single runs' or paired runs'. @default 'single' */
+  readonly mode?: 'single' | 'paired';
+}
+
+/** The cases of one spec that the selection keeps, in sweep order (depth, then batch). Throws on a malformed spec. */
+export function expandSpec(spec: BenchSpec, file: string, { selection, namePattern, mode = 'single' }: PlanSelection): PlannedCase[] {
+  const id = specIdentity(spec);
+  const title = titleOf(id);
+  positiveIntegers(`${id.modelName}/${id.compilerId}: batches`, spec.batches);
+  if (id.hasDepth) {
+    if (spec.depths === undefined) throw new Error(`${id.modelName}/${id.compilerId}: a block spec must name its depths`);
+    positiveIntegers(`${id.modelName}/${id.compilerId}: depths`, spec.depths);
+  } else if (spec.depths !== undefined) {
+    throw new Error(`${id.modelName}/${id.compilerId}: depths apply to blocks only; ${id.modelName} is not a block`);
+  }
+  const selected =
+    (selection.hardware === 'all' || selection.hardware === id.hardware) &&
+    (selection.compilers === null || selection.compilers.includes(id.compilerId)) &&
+    (selection.models === null || selection.models.includes(id.modelName));
+  if (!selected) return [];
+  const profile = getProfile(selection.profile);
+  const batches = sweepValues(spec.batches, profile.sweep).filter((b) => selection.batches?.includes(b) ?? true);
+  const depths: (number | null)[] = id.hasDepth
+    ? sweepValues(spec.depths ?? [], profile.sweep).filter((d) => selection.depths?.includes(d) ?? true)
+    : [null];
+  const pattern = namePattern === null ? null : new RegExp(namePattern);
+  const measure = { ...(mode === 'paired' ? profile.paired.measure : profile.measure), ...spec.measure };
+  const cases: PlannedCase[] = [];
+  for (const depth of depths) {
+    for (const batch of batches) {
+      const key = caseKey({ suite: id.suite, modelId: id.modelName, compilerId: id.compilerId, batch, depth });
+      if (pattern !== null && !pattern.test(`${title} ${key}`)) continue;
+      cases.push({
+        key,
+        title,
+        specFile: file,
+        suite: id.suite,
+        model: typeof spec.model === 'string' ? spec.model : plainUserModel(spec.model),
+        compiler: id.compilerId,
+        hardware: id.hardware,
+        batch,
+        depth,
+        measure,
+        sessions: spec.sessions ?? profile.sessions,
+      });
+    }
+  }
+  return cases;
+}
+
+/**
+ * Every selected case of the collected specs. A spec that is malformed is an error named after its
+ * file (its cases are left out); two specs of one title are an error too, since keys must be unique.
+ */
+export function planCases(specs: readonly CollectedSpec[], planSelection: PlanSelection): { cases: PlannedCase[]; errors: CollectError[] } {
+  const cases: PlannedCase[] = [];
+  const errors: CollectError[] = [];
+  const titles = new Map<string, string>();
+  for (const { spec, file } of specs) {
+    let expanded: PlannedCase[];
+    let title: string;
+    try {
+      title = titleOf(specIdentity(spec));
+      expanded = expandSpec(spec, file, planSelection);
+    } catch (error) {
+      errors.push({ where: file, message: error instanceof Error ? error.message : String(error) });
+      continue;
+    }
+    const other = titles.get(title);
+    if (other !== undefined) {
+      errors.push({ where: file, message: `${title} is also declared in ${other}; each model × compiler pairing must be declared once` });
+      continue;
+    }
+    titles.set(title, file);
+    cases.push(...expanded);
+  }
+  return { cases, errors };
+}
+
+/** Spec files under `specDir` (relative to `root`), as paths relative to `root`, sorted. */
+export async function specFilesUnder(root: string, specDir: string): Promise<string[]> {
+  const { readdir } = await import('node:fs/promises');
+  const found: string[] = [];
+  const walk = async (directory: string): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(directory, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(directory, entry.name);
+      if (entry.isDirectory()) await walk(path);
+      else if (entry.name.endsWith('.bench.ts')) found.push(relative(root, path).split(sep).join('/'));
+    }
+  };
+  await walk(isAbsolute(specDir) ? specDir : join(root, specDir));
+  return found.sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The plan on disk
+
+export async function writePlan(path: string, plan: RunPlan): Promise<void> {
+  await writeJsonAtomic(path, plan);
+}
+
+export function parsePlan(text: string, path: string): RunPlan {
+  const data = parseJsonText(text, path, (message) => new PlanError(message));
+  const parsed = RunPlanSchema.safeParse(data);
+  if (!parsed.success) throw new PlanError(`${path} is not a run plan of this version:\n${formatZodIssues(path, parsed.error, data, 'field')}`);
+  return parsed.data;
+}
+
+export async function readPlan(path: string): Promise<RunPlan> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new PlanError(`cannot read the run plan ${path}: ${(error as Error).message}`);
+  }
+  return parsePlan(text, path);
+}
