@@ -56,7 +56,7 @@ describe('gate: each case against its partner', () => {
     expect(v.problems.map((p) => p.key)).toEqual([K_DIS]);
   });
 
-  it('calls a case stale when the partner it was measured with changed, and does not compare it', () => {
+  it('compares a case whose partner\'s version changed, naming it; calls it stale only when the partner itself changed', () => {
     const changed = run(5);
     const cases = changed.cases.map((c) =>
       c.key === K_ALL && c.state === 'completed' && c.interleaving.reference !== null
@@ -64,7 +64,8 @@ describe('gate: each case against its partner', () => {
         : c,
     );
     const v = judgeRun({ ...changed, cases }, baseline);
-    expect(verdictOf(v, K_ALL)).toMatchObject({ kind: 'stale', evidence: null });
+    expect(verdictOf(v, K_ALL)?.kind).not.toBe('stale');
+    expect(verdictOf(v, K_ALL)?.evidence?.versionChanges).toEqual(["ort-cpu-disabled's onnxruntime-node 1.30.0 → 1.31.0"]);
     expect(verdictOf(v, K_ALL)?.message).toContain("ort-cpu-disabled's onnxruntime-node 1.30.0 → 1.31.0");
     const anchorOnly = run(5).cases.map((c) => (c.key === K_ALL && c.state === 'completed' ? { ...c, interleaving: { ...c.interleaving, reference: null } } : c));
     expect(verdictOf(judgeRun({ ...changed, cases: anchorOnly }, baseline), K_ALL)?.message).toContain('measured alongside js-matmul-48 now, ort-cpu-disabled in the baseline');

@@ -25,12 +25,23 @@ describe('gate case states', () => {
     expect(v.summaryLine).toBe('PASS: 0 regressions, 0 reversals; judged 2 of 2 comparable cases (1 stale)');
   });
 
-  it('marks changed runtime versions stale', () => {
+  it('compares cases whose runtime version changed, and names the change', () => {
     const run = makeRun(base.map((c) => ({ ...c, versions: { 'onnxruntime-node': '1.31.0' } })));
     const v = judgeRun(run, baseline);
-    expect(v.cases.every((c) => c.kind === 'stale')).toBe(true);
+    expect(v.cases.map((c) => c.kind)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+    expect(v.cases.every((c) => c.evidence?.versionChanges.includes('onnxruntime-node 1.30.0 → 1.31.0'))).toBe(true);
     expect(v.cases[0]?.message).toContain('onnxruntime-node 1.30.0 → 1.31.0');
+    expect(v.notes).toContain('version changed since the baseline, compared: onnxruntime-node 1.30.0 → 1.31.0 (3 cases)');
+    expect(v.counts.stale).toBe(0);
     expect(v.passed).toBe(true);
+  });
+
+  it('names the version change in a regression it finds', () => {
+    const run = makeRun(base.map((c) => ({ ...c, versions: { 'onnxruntime-node': '1.31.0' }, median: (c.median ?? 1) * (c.compiler === 'ort-cpu-all' ? 1.5 : 1) })));
+    const v = judgeRun(run, baseline);
+    const regressions = v.cases.filter((c) => c.kind === 'regression');
+    expect(regressions.length).toBeGreaterThan(0);
+    for (const r of regressions) expect(r.message).toMatch(/^regression: .* slower than the baseline .*; onnxruntime-node 1\.30\.0 → 1\.31\.0\)$/);
   });
 
   it('fails on a key the baseline has and the run lacks', () => {

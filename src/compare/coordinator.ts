@@ -326,6 +326,8 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
       // Alone, nothing is judged: sample for the minimum time.
       ...(paired ? {} : { targetRelativeCi: null }),
       blockMs: profile.paired.blockMs,
+      // A block must last its time even for a call of microseconds: short blocks are the noisy ones.
+      maxCallsPerBlock: 4096,
       minRounds: profile.paired.minRounds,
       judgedArm: 1,
       ...(paired ? { order } : {}),

@@ -9,22 +9,37 @@ import { judge, type Judgement } from './judge.ts';
 import { appliedThreshold, thresholdText, type State } from './state.ts';
 import type { CaseEvidence, CaseVerdict } from './verdict.ts';
 
-/** Why a case cannot be compared with its baseline (model, runtime or partner changed), or null. */
+/**
+ * Why a case cannot be compared with its baseline, or null. Only what changes the quantity compared
+ * does: another model (hash), or another partner measured alongside. A changed runtime version is
+ * exactly what the gate is for: it is compared, and named in the verdict (see {@link versionChangesOf}).
+ */
 export function staleReason(run: CaseResult, base: BaselineCase): string | null {
   const reasons: string[] = [];
   if (run.model.hash !== base.modelHash) {
     reasons.push(`model hash changed (${base.modelHash.slice(0, 12)}… → ${run.model.hash.slice(0, 12)}…)`);
   }
-  reasons.push(...versionChanges(base.versions, run.compiler.versions));
-  if (run.state === 'completed' && base.judged !== null) {
+  if (run.state === 'completed' && base.judged !== null && run.interleaving.anchor !== null) {
     const partner = judgedPartner(run);
     if (partner.kind !== base.judged.against || partner.id !== base.judged.partnerId) {
       reasons.push(`measured alongside ${partner.id} now, ${base.judged.partnerId} in the baseline`);
-    } else {
-      reasons.push(...versionChanges(base.judged.partnerVersions, partner.versions).map((change) => `${partner.id}'s ${change}`));
     }
   }
   return reasons.length === 0 ? null : reasons.join(', ');
+}
+
+/** The versions that differ between the baseline and the run: the compiler's and its partner's. */
+export function versionChangesOf(run: CaseResult, base: BaselineCase): string[] {
+  const changes = versionChanges(base.versions, run.compiler.versions);
+  if (run.state === 'completed' && base.judged !== null && run.interleaving.anchor !== null) {
+    const partner = judgedPartner(run);
+    if (partner.id === base.judged.partnerId) {
+      for (const change of versionChanges(base.judged.partnerVersions, partner.versions)) {
+        if (!changes.includes(change)) changes.push(partner.kind === 'anchor' ? `anchor ${change}` : `${partner.id}'s ${change}`);
+      }
+    }
+  }
+  return changes;
 }
 
 function versionChanges(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): string[] {
@@ -62,6 +77,7 @@ function compareCase(st: State, rc: CompletedCase, bc: BaselineCase, judged: Jud
   const baseMedian = st.baseJudged.median(key);
   const runMs = st.run.ms.median(key);
   const baseMs = bc.median as number;
+  const changes = versionChangesOf(rc, bc);
   if (ratio.value === null) {
     return { key, kind: 'unchanged', compilerId: rc.compiler.id, message: `unchanged: ${key} not judged (${ratio.reason})`, evidence: null };
   }
@@ -87,12 +103,13 @@ function compareCase(st: State, rc: CompletedCase, bc: BaselineCase, judged: Jud
     baselineRounds: judged.rounds,
     runMedianMs: runMs,
     baselineMedianMs: baseMs,
+    versionChanges: changes,
   };
   const how = partnerText(judged.against, judged.partnerId);
   const detail =
     `lat/${judged.against === 'reference' ? judged.partnerId : 'anchor'} ${runMedian.toPrecision(4)} vs ${baseMedian.toPrecision(4)}; ` +
     `ratio ${ratio.value.toFixed(3)}, ${ciText(ratio)}; Mann–Whitney p = ${mw.p < 1e-4 ? mw.p.toExponential(1) : mw.p.toPrecision(2)}; threshold ${thresholdText(st, applied, rc.compiler.id, pct)}; ` +
-    `median ${ms(runMs)} vs ${ms(baseMs)}, not judged`;
+    `median ${ms(runMs)} vs ${ms(baseMs)}, not judged${changes.length === 0 ? '' : `; ${changes.join(', ')}`}`;
   if (judgement === 'worse') {
     const message = `regression: ${key} is ${pct(ratio.value - 1)} slower than the baseline ${how} (${detail})`;
     st.problems.push({ kind: 'regression', key, message });

@@ -106,6 +106,10 @@ export function gate(
     if (v.kind === 'stale' || v.kind === 'unjudged') notes.push(v.message);
     cases.push(v);
   }
+  // Version changes are compared, not set aside: name each once for the run.
+  const changed = new Map<string, number>();
+  for (const v of cases) for (const change of v.evidence?.versionChanges ?? []) changed.set(change, (changed.get(change) ?? 0) + 1);
+  for (const [change, n] of [...changed].sort(([a], [b]) => byString(a, b))) notes.push(`version changed since the baseline, compared: ${change} (${n} case${n === 1 ? '' : 's'})`);
   const series: SeriesVerdict[] = [];
   let reversals: ReversalFinding[] = [];
   if (base !== null) {

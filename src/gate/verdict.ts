@@ -36,6 +36,8 @@ export interface CaseEvidence {
   /** Median latency (ms) in the run and the baseline: shown, not judged (it carries the machine's drift). */
   readonly runMedianMs: number;
   readonly baselineMedianMs: number;
+  /** Runtime versions that differ from the baseline's (`onnxruntime-node 1.30.0 → 1.31.0`): compared, and named. */
+  readonly versionChanges: readonly string[];
 }
 
 export interface CaseVerdict {

@@ -47,11 +47,11 @@ export function roundOrder(round: number, arms: number): number[] {
 
 /**
  * Calls of one arm per round: enough to fill `blockMs` at the arm's estimated latency, at least 1,
- * at most 256.
+ * at most `maxCalls` (256 by default: samples are kept per call).
  */
-export function callsForBlock(latencyMs: number, blockMs: number): number {
-  if (!(latencyMs > 0)) return 256;
-  return Math.min(256, Math.max(1, Math.round(blockMs / latencyMs)));
+export function callsForBlock(latencyMs: number, blockMs: number, maxCalls = 256): number {
+  if (!(latencyMs > 0)) return maxCalls;
+  return Math.min(maxCalls, Math.max(1, Math.round(blockMs / latencyMs)));
 }
 
 export interface InterleaveOptions extends MeasureOptions {
@@ -61,6 +61,8 @@ export interface InterleaveOptions extends MeasureOptions {
    * @default 5
    */
   readonly blockMs?: number;
+  /** Most calls of one arm in a round. @default 256 */
+  readonly maxCallsPerBlock?: number;
   /** Calls per round of each arm; by default estimated from the warm-up (see {@link callsForBlock}). */
   readonly callsPerRound?: readonly number[];
   /** Whether each arm's block starts with an untimed call; by default for arms whose call is shorter than `blockMs`. */
@@ -190,7 +192,7 @@ export async function measureInterleaved(
   if (arms.length < 1) throw new Error('interleaved measurement needs at least one arm');
   const warm = await warmUp(arms, options);
   const blockMs = options.blockMs ?? 5;
-  const calls = options.callsPerRound ?? warm.latencies.map((l) => callsForBlock(l, blockMs));
+  const calls = options.callsPerRound ?? warm.latencies.map((l) => callsForBlock(l, blockMs, options.maxCallsPerBlock));
   if (calls.length !== arms.length) throw new Error(`callsPerRound has ${calls.length} entries for ${arms.length} arms`);
   // A call shorter than a block runs from caches the other arms just emptied: on the 2-core VM a 1 ms
   // model's first call after a switch took 20% longer. Such an arm's block starts with an untimed call.
