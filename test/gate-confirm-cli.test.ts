@@ -3,7 +3,7 @@
  * cases involved again and fails only if the regression shows again. Runs the real CLI as a child on the
  * test-only `faults` project (a healthy plain-conv case under ort-cpu-all, with its reference alongside).
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { DEFAULT_GATE_CONFIG, metricsOptionsFromGateConfig } from '../src/gate/c
 import { computeMetrics } from '../src/metrics/compute.ts';
 import { stableJson } from '../src/results/atomic.ts';
 import { baselineFromRun, type Baseline } from '../src/results/baseline.ts';
+import { COMMENT_MARKER } from '../src/report/markdown.ts';
 import { runBench } from './support/bench-child.ts';
 
 const KEY = 'blocks/plain-conv/ort-cpu-all/b=1/d=1';
@@ -41,9 +42,16 @@ const withBaseline = ({ baselinesDir }: { baselinesDir: string }) => {
 
 describe('confirmation by the bench CLI', () => {
   it('measures the case of a regression again and fails when it shows again, recording both measurements', async () => {
-    const child = await runBench({ args: ARGS, env: { ...ENV, GCB_TEST_SLOWDOWN: 'ort-cpu-all=60%' }, prepare: withBaseline, timeoutMs: 90_000 });
+    const summary = join(config, '..', 'summary.md');
+    const child = await runBench({ args: ARGS, env: { ...ENV, GCB_TEST_SLOWDOWN: 'ort-cpu-all=60%', GITHUB_STEP_SUMMARY: summary }, prepare: withBaseline, timeoutMs: 90_000 });
     try {
       expect(child.code).toBe(1);
+      // One evaluation, one writer: the job summary holds one report, the confirmed one, and the
+      // results directory the run's files once.
+      const reports = readFileSync(summary, 'utf8').split(COMMENT_MARKER).length - 1;
+      expect(reports).toBe(1);
+      expect(readFileSync(summary, 'utf8')).toContain('1 case measured again to confirm 1 finding, 0 not confirmed');
+      expect(readdirSync(child.resultsDir).sort()).toEqual(['latest.json', expect.stringMatching(/^run-.*\.json$/)]);
       expect(child.stdout).toContain('bench: confirming 1 finding(s): measuring 1 case(s) again');
       expect(child.stdout).toMatch(/bench: FAIL: 1 regression, 0 reversals.*; 1 case measured again to confirm 1 finding, 0 not confirmed/);
       const run = await child.latest();

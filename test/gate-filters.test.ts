@@ -26,6 +26,19 @@ describe('isFilteredOut', () => {
     expect(isFilteredOut(block, { compiler: 'ort-cpu-*' })).toBe(false);
   });
 
+  it('knows every way of selecting cases: Vitest\'s name filter (-t) and file filters', () => {
+    // `pnpm bench -t resnet-basic`: the other baseline cases are filtered out, not missing.
+    expect(isFilteredOut(block, { name: 'resnet-basic' })).toBe(false);
+    expect(isFilteredOut(archetype, { name: 'resnet-basic' })).toBe(true);
+    expect(isFilteredOut(block, { name: 'b=8' })).toBe(false);
+    expect(isFilteredOut(block, { name: '^blocks/resnet-basic/ort-cpu-all blocks/resnet-basic/ort-cpu-all/b=8/d=4$' })).toBe(false);
+    expect(isFilteredOut(block, { name: '[' })).toBe(true); // not a pattern: conservatively filtered
+    // `pnpm bench -- archetypes`: matched against the spec file's path.
+    expect(isFilteredOut(archetype, { files: 'archetypes' })).toBe(false);
+    expect(isFilteredOut(block, { files: 'archetypes' })).toBe(true);
+    expect(isFilteredOut(block, { files: 'blocks/resnet-basic/,archetypes' })).toBe(false);
+  });
+
   it('is conservative: unknown filter keys and unevaluable values count as filtered', () => {
     expect(isFilteredOut(block, { engine: 'mitata' })).toBe(true);
     expect(isFilteredOut(block, { batch: '1-16' })).toBe(true);

@@ -1,0 +1,127 @@
+/**
+ * The paired gate (`pnpm bench --compare`): verdicts from the per-round head/base ratios of runs
+ * measured side by side, on synthetic runs whose truth is known. Each round carries a drift common to
+ * both sides of 30% (log sd), which the pairing must cancel; each side adds 2% of its own noise.
+ */
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../src/evaluate.ts';
+import { DEFAULT_GATE_CONFIG } from '../src/gate/config.ts';
+import { pairedLogRatios, sideChanges } from '../src/gate/paired.ts';
+import type { Verdict } from '../src/gate/verdict.ts';
+import type { CompletedCase } from '../src/results/schema.ts';
+import { makePairedRuns, type PairedCaseSpec } from './support/synthetic-paired.ts';
+import { sha } from './support/synthetic-run.ts';
+
+const COMPILERS = ['ort-cpu-disabled', 'ort-cpu-basic', 'ort-cpu-all'] as const;
+const MODELS = ['resnet-like', 'vit-like', 'mixer-like', 'mobilenetv2-like'] as const;
+const BATCHES = [1, 4, 16] as const;
+
+/** 36 archetype cases: every model × compiler × batch, latency growing with the batch. */
+function matrix(edit: (spec: PairedCaseSpec) => PairedCaseSpec = (s) => s, batches: readonly number[] = BATCHES): PairedCaseSpec[] {
+  return MODELS.flatMap((model, m) =>
+    COMPILERS.flatMap((compiler, c) => batches.map((batch) => edit({ model, compiler, batch, median: (1 + m) * (1 + c * 0.2) * batch ** 0.8 }))),
+  );
+}
+
+function judge(specs: readonly PairedCaseSpec[], seed = 7, config = DEFAULT_GATE_CONFIG): Verdict {
+  const { head, base } = makePairedRuns(specs, { seed });
+  const { verdict, outcome } = evaluate({ run: head, base, baseline: undefined, config, harnessErrors: [], requireBaseline: false });
+  if (verdict === null) throw new Error('a paired run is always gated');
+  // A failed case makes the run incomplete whatever the verdict says; otherwise the outcome is the verdict's.
+  expect(outcome).toBe(head.cases.some((c) => c.state === 'failed') ? 'incomplete' : verdict.status);
+  return verdict;
+}
+
+describe('paired gate', () => {
+  it('passes the same code on both sides and judges every case, whatever the drift', () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const v = judge(matrix(), seed);
+      expect(v.problems).toEqual([]);
+      expect(v.status).toBe('pass');
+      expect(v.counts.judged).toBe(36);
+      expect(v.summaryLine).toMatch(/^PASS: 0 regressions, 0 reversals; judged 36 of 36 cases side by side with base ba5eba5/);
+    }
+  });
+
+  it('finds a 10% slowdown of one compiler in its cases and in its aggregate, and nowhere else', () => {
+    const v = judge(matrix((s) => (s.compiler === 'ort-cpu-all' ? { ...s, headFactor: 1.1 } : s)));
+    const regressions = v.cases.filter((c) => c.kind === 'regression');
+    expect(regressions.length).toBe(12);
+    expect(regressions.every((c) => c.compilerId === 'ort-cpu-all')).toBe(true);
+    expect(regressions[0]?.paired?.ratio).toBeGreaterThan(1.05);
+    expect(regressions[0]?.message).toMatch(/^regression: archetypes\/mixer-like\/ort-cpu-all\/b=1 is \d+\.\d% slower than base ba5eba5, measured side by side \(head\/base 1\.\d{3}, 99% CI/);
+    const slower = v.paired?.aggregates.filter((a) => a.kind === 'regression').map((a) => a.id);
+    expect(slower).toContain('cpu/ort-cpu-all');
+    expect(slower).not.toContain('cpu/ort-cpu-basic');
+    expect(slower).not.toContain('cpu/ort-cpu-disabled');
+    expect(v.status).toBe('fail');
+    expect(v.summaryLine).toMatch(/^FAIL: 12 regressions, \d+ slower groups? \([^)]*cpu\/ort-cpu-all[^)]*\), 0 reversals; judged 36 of 36 cases/);
+  });
+
+  it('finds a uniform 3% slowdown of a compiler at the compiler level, below every case threshold', () => {
+    // 24 cases of the compiler (4 models × 6 batches), each alone too noisy to call 3%.
+    const v = judge(matrix((s) => (s.compiler === 'ort-cpu-basic' ? { ...s, headFactor: 1.03 } : s), [1, 2, 4, 8, 16, 32]));
+    expect(v.cases.filter((c) => c.kind === 'regression')).toEqual([]);
+    const basic = v.paired?.aggregates.find((a) => a.id === 'cpu/ort-cpu-basic');
+    expect(basic?.kind).toBe('regression');
+    expect(basic?.ratio).toBeCloseTo(1.03, 1);
+    expect(v.problems.map((p) => [p.kind, p.key])).toContainEqual(['aggregate-regression', 'compiler:cpu/ort-cpu-basic']);
+  });
+
+  it('compares a case whose runtime version changed and names the change, in the case and its compiler', () => {
+    const v = judge(matrix((s) => (s.compiler === 'ort-cpu-all' ? { ...s, headVersions: { 'onnxruntime-node': '1.31.0' }, headFactor: 1.12 } : s)));
+    const c = v.cases.find((x) => x.key === 'archetypes/vit-like/ort-cpu-all/b=4');
+    expect(c?.kind).toBe('regression');
+    expect(c?.paired?.changes).toEqual(['onnxruntime-node 1.30.0 → 1.31.0']);
+    expect(c?.message).toContain('onnxruntime-node 1.30.0 → 1.31.0');
+    const all = v.paired?.aggregates.find((a) => a.id === 'cpu/ort-cpu-all');
+    expect(all?.changes).toEqual(['onnxruntime-node 1.30.0 → 1.31.0']);
+    expect(all?.message).toMatch(/^regression: compiler cpu\/ort-cpu-all \(12 cases\) is \d+\.\d% slower than base ba5eba5 .*; onnxruntime-node 1\.30\.0 → 1\.31\.0\)$/);
+    expect(v.paired?.versionChanges).toEqual([{ compilerId: 'ort-cpu-all', change: 'onnxruntime-node 1.30.0 → 1.31.0', cases: 12 }]);
+    expect(v.counts.stale).toBe(0);
+  });
+
+  it('reports a changed model as the change, and compares it', () => {
+    const v = judge(matrix((s) => (s.model === 'vit-like' && s.compiler === 'ort-cpu-all' && s.batch === 1 ? { ...s, headHash: sha('new vit') } : s)));
+    const c = v.cases.find((x) => x.key === 'archetypes/vit-like/ort-cpu-all/b=1');
+    expect(c?.kind).toBe('unchanged');
+    expect(c?.paired?.changes[0]).toMatch(/^model vit-like changed \([0-9a-f]{12}… → [0-9a-f]{12}…\)$/);
+  });
+
+  it('reports cases on one side only as added or removed, not failed, and fails a head that broke', () => {
+    const specs: PairedCaseSpec[] = [
+      ...matrix(),
+      { model: 'resnet-like', compiler: 'tfjs-cpu', batch: 1, median: 5, sides: 'head' },
+      { model: 'resnet-like', compiler: 'tfjs-wasm', batch: 1, median: 5, sides: 'base' },
+    ];
+    const v = judge(specs);
+    expect(v.cases.find((c) => c.key === 'archetypes/resnet-like/tfjs-cpu/b=1')?.kind).toBe('added');
+    expect(v.cases.find((c) => c.key === 'archetypes/resnet-like/tfjs-wasm/b=1')?.kind).toBe('removed');
+    expect(v.status).toBe('pass');
+    expect(v.summaryLine).toContain('(1 added, 1 removed)');
+    const broken = judge(matrix((s) => (s.model === 'vit-like' && s.compiler === 'ort-cpu-all' && s.batch === 16 ? { ...s, headState: 'failed' } : s)));
+    expect(broken.problems.map((p) => [p.kind, p.key])).toEqual([['failed', 'archetypes/vit-like/ort-cpu-all/b=16']]);
+  });
+
+  it('fails on a rise in batch friction that the paired ratios show', () => {
+    // The head is slower the larger the batch: β rises by ln(1.5)/ln(16) ≈ 0.146 > 0.1 for ort-cpu-all.
+    const v = judge(matrix((s) => (s.compiler === 'ort-cpu-all' ? { ...s, headFactor: s.batch ** 0.146 } : s)));
+    const rises = v.series.filter((s) => s.kind === 'regression' && s.metric === 'friction-beta');
+    expect(rises.length).toBeGreaterThan(0);
+    expect(rises.every((s) => s.compilerId === 'ort-cpu-all')).toBe(true);
+    expect(rises[0]?.change).toBeCloseTo(0.146, 1);
+  });
+
+  it('reads the per-round log-ratios of a case from the two sides, leaving out rounds set aside on either', () => {
+    const { head, base } = makePairedRuns([{ model: 'vit-like', compiler: 'ort-cpu-all', batch: 1, median: 2, headFactor: 1.1 }], { rounds: 4, noise: 0, drift: 0.5 });
+    const h = head.cases[0] as CompletedCase;
+    const b = base.cases[0] as CompletedCase;
+    expect(pairedLogRatios(h, b).map((d) => d.toFixed(6))).toEqual(Array(4).fill(Math.log(1.1).toFixed(6)));
+    const excluded = { ...h, interleaving: { ...h.interleaving, disturbance: { ...h.interleaving.disturbance, excludedRounds: [1, 2] } } };
+    expect(pairedLogRatios(excluded, b)).toHaveLength(2);
+    expect(sideChanges(b, { ...h, compiler: { ...h.compiler, versions: { 'onnxruntime-node': '1.29.0', extra: '1' } } })).toEqual([
+      'extra (none) → 1',
+      'onnxruntime-node 1.30.0 → 1.29.0',
+    ]);
+  });
+});
