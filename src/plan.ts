@@ -133,6 +133,8 @@ export const RunPlanSchema = z.strictObject({
   reference: ReferenceSpecSchema,
   /** Seeds the order of paired rounds. */
   seed: z.number().int(),
+  /** Paired runs: a fixed number of rounds per case instead of adaptive stopping (calibration); null: the profile's rule. */
+  pairedRounds: z.number().int().positive().nullable(),
   /** The Vitest project and the folder spec files are found under (tests use their own). */
   project: z.string().min(1),
   specDir: z.string().min(1),

@@ -33,6 +33,7 @@ export const DEFAULT_PLAN: RunPlan = {
   testSlowdown: { head: null, base: null },
   reference: DEFAULT_REFERENCE,
   seed: 0,
+  pairedRounds: null,
   project: 'bench',
   specDir: 'benches',
   cases: [],

@@ -57,6 +57,8 @@ Options (each also settable as the variable in brackets):
   --no-gate            measure and report, but do not compare with anything
   --no-confirm         fail on the gate's first findings, without measuring their cases again
   --seed <n>           seed of the paired rounds' order (default: from the two commits)
+  --rounds <n>         paired runs: exactly n rounds per case instead of stopping adaptively
+                       (for calibration: pnpm bench:calibrate-paired splits them into sub-runs)
   -t <pattern>         only cases whose name matches (Vitest's test name filter)
   -h, --help           this text
 
@@ -93,6 +95,7 @@ function parse(argv: string[]) {
         'no-gate': { type: 'boolean' },
         'no-confirm': { type: 'boolean' },
         seed: { type: 'string' },
+        rounds: { type: 'string' },
         t: { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -192,6 +195,8 @@ async function main(): Promise<number> {
   const bothSlowdown = slowdownSetting('GCB_TEST_SLOWDOWN');
   const seedText = values.seed;
   if (seedText !== undefined && !/^-?\d+$/.test(seedText)) fail(`--seed must be a whole number, got "${seedText}"`, EXIT.usage);
+  const roundsText = values.rounds;
+  if (roundsText !== undefined && !/^[1-9]\d*$/.test(roundsText)) fail(`--rounds must be a positive whole number, got "${roundsText}"`, EXIT.usage);
 
   const files = (await specFilesUnder(root, specDir)).filter(
     (file) => positionals.length === 0 || positionals.some((filter) => file.includes(filter)),
@@ -262,6 +267,7 @@ async function main(): Promise<number> {
     testSlowdown: { head: headSlowdown ?? bothSlowdown, base: bothSlowdown },
     reference: config.reference,
     seed: seedText !== undefined ? Number(seedText) : (comparison?.seed ?? 0),
+    pairedRounds: roundsText === undefined ? null : Number(roundsText),
     project,
     specDir,
     cases: planned.cases,

@@ -310,7 +310,12 @@ async function measureSides(planned: PlannedCase, plan: RunPlan, states: SideSta
 
 async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideState[]): Promise<void> {
   const profile = getProfile(plan.profile);
-  const options: MeasureOptions = { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure };
+  const fixed = plan.pairedRounds;
+  // A fixed number of rounds (calibration): no time rule, no adaptive stop, the rounds asked for.
+  const options: MeasureOptions =
+    fixed === null
+      ? { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure }
+      : { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure, minTimeMs: 0, minSamples: 1, targetRelativeCi: null, maxTimeMs: Number.MAX_SAFE_INTEGER, maxSamples: Number.MAX_SAFE_INTEGER };
   const paired = live.length === 2;
   const arms: Arm[] = live.map((state) => {
     const loaded = state.loaded as Loaded;
@@ -328,7 +333,7 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
       blockMs: profile.paired.blockMs,
       // A block must last its time even for a call of microseconds: short blocks are the noisy ones.
       maxCallsPerBlock: 4096,
-      minRounds: profile.paired.minRounds,
+      minRounds: fixed ?? profile.paired.minRounds,
       judgedArm: 1,
       ...(paired ? { order } : {}),
     });
