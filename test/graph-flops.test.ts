@@ -16,7 +16,7 @@ import {
   type NodeProto,
   type TensorProto,
   type ValueInfoProto,
-} from 'onnx-buf';
+} from '../src/graph/onnx-proto/onnx_pb.ts';
 import { describe, expect, it } from 'vitest';
 import { countOnnxParams, estimateOnnxFlops } from '../src/graph/flops.ts';
 import { ARCHETYPE_IDS, BLOCK_IDS, buildModel } from '../fixtures/index.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TensorProto_DataType } from 'onnx-buf';
+import { TensorProto_DataType } from '../src/graph/onnx-proto/onnx_pb.ts';
 import { GraphBuilder } from '../src/graph/builder.ts';
 import { OPSET } from '../src/graph/ir.ts';
 import { parseOnnx, PRODUCER_NAME, readOnnxIo, sha256Hex, toOnnx } from '../src/graph/onnx.ts';

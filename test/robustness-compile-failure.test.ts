@@ -8,7 +8,7 @@ import { toBinary } from '@bufbuild/protobuf';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModelProtoSchema } from 'onnx-buf';
+import { ModelProtoSchema } from '../src/graph/onnx-proto/onnx_pb.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../fixtures/index.ts';
 import { parseOnnx } from '../src/graph/onnx.ts';

@@ -86,7 +86,7 @@ describe('malformed and truncated JSON', () => {
     const before = RESULTS.slice(0, 1000).split('\n');
     const [line, column] = [before.length, (before.at(-1) as string).length + 1];
     expect(resultsError(RESULTS.slice(0, 1000)).message).toMatch(
-      new RegExp(`^results/latest\\.json: not valid JSON \\(.* at position 1000.*line ${line}.*column ${column}\\)?; the file looks truncated$`),
+      new RegExp(`^results/latest\\.json: not valid JSON \\(.* at position 1000.*line ${line}.*column ${column}\\)?\\); the file looks truncated$`),
     );
     expect(baselineError(BASELINE.slice(0, 200)).message).toMatch(/^baselines\/test-cpu-8c-16g\.json: not valid JSON \(.*\); the file looks truncated$/);
   });

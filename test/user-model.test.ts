@@ -2,7 +2,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ModelProtoSchema, TensorShapeProto_DimensionSchema } from 'onnx-buf';
+import { ModelProtoSchema, TensorShapeProto_DimensionSchema } from '../src/graph/onnx-proto/onnx_pb.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildModel, loadUserModel } from '../fixtures/index.ts';
 import { parseOnnx } from '../src/graph/onnx.ts';

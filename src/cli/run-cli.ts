@@ -19,7 +19,7 @@ export class CliError extends Error {
 const INPUT_ERRORS = [GateConfigError, BaselineError, ResultsFileError, SelectionError];
 
 export async function runCli(main: () => Promise<number>): Promise<void> {
-  const name = process.env.npm_lifecycle_event ?? 'bench';
+  const name = process.env.GCB_CLI_NAME ?? process.env.npm_lifecycle_event ?? 'bench';
   try {
     process.exitCode = await main();
   } catch (error) {

@@ -10,7 +10,7 @@
  * tensors (Reshape's shape operands) and rank-0 scalars (Clip bounds, the constants of GELU and
  * LayerNorm) are operator constants, not learned weights.
  */
-import { TensorProto_DataType, type ModelProto, type TensorProto } from 'onnx-buf';
+import { TensorProto_DataType, type ModelProto, type TensorProto } from './onnx-proto/onnx_pb.ts';
 import type { Dim, Graph } from './ir.ts';
 import { parseOnnx, readOnnxIo } from './onnx.ts';
 import { inferOnnxShapes, type Shape } from './onnx-shapes.ts';

@@ -5,7 +5,7 @@
  * leaves its outputs unknown, unless the file itself declares their shapes in value_info; callers treat
  * an unknown shape where it matters as "cannot say", never as a guess.
  */
-import { TensorProto_DataType, type AttributeProto, type ModelProto, type NodeProto, type TensorProto } from 'onnx-buf';
+import { TensorProto_DataType, type AttributeProto, type ModelProto, type NodeProto, type TensorProto } from './onnx-proto/onnx_pb.ts';
 import { broadcastShapes, normaliseAxis, reshapeShape, windowOutputSize } from './shapes.ts';
 
 export type Shape = readonly number[];

@@ -24,7 +24,7 @@ import {
   type NodeProto,
   type TensorProto,
   type ValueInfoProto,
-} from 'onnx-buf';
+} from './onnx-proto/onnx_pb.ts';
 import { OPSET, type AttrValue, type Dim, type Graph, type GraphNode, type Initializer, type ValueInfo } from './ir.ts';
 
 export const ONNX_IR_VERSION = 8;
