@@ -203,6 +203,7 @@ export interface CollectError {
  * are still collected.
  */
 export async function collectSpecs(root: string, files: readonly string[]): Promise<{ specs: CollectedSpec[]; errors: CollectError[] }> {
+  await typeScriptLoader();
   const holder = globalThis as WithCollector;
   const collector: Collector = { specs: [], current: '' };
   const previous = holder[COLLECTOR];
@@ -221,6 +222,19 @@ export async function collectSpecs(root: string, files: readonly string[]): Prom
     holder[COLLECTOR] = previous;
   }
   return { specs: collector.specs.map((s) => ({ spec: s.spec, file: s.file })), errors };
+}
+
+let loader: Promise<void> | undefined;
+
+/**
+ * Spec files are TypeScript. This repository's scripts run under tsx already; the built package (a
+ * consumer's `graph-compiler-bench bench`, or a base checkout's installed worker) registers tsx's loader
+ * once before importing them.
+ */
+async function typeScriptLoader(): Promise<void> {
+  if (import.meta.url.endsWith('.ts')) return;
+  loader ??= import('tsx/esm/api').then(({ register }) => void register());
+  await loader;
 }
 
 /** Records a spec into the active collector; false when none is active (under Vitest). */

@@ -18,7 +18,7 @@
  * robustness tests run the misbehaving spec files of test/fault-benches/ through this very CLI with
  * GCB_PROJECT=faults GCB_SPEC_DIR=test/fault-benches.
  */
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -35,6 +35,7 @@ import { unknownCompilerIds } from '../gate/config.ts';
 import { loadBaseline, BaselineError } from '../results/baseline.ts';
 import { buildRunResult, EXIT, finish, outputDirsFromEnv, type Collected, type FinishOptions } from '../pipeline.ts';
 import { collectSpecs, plainSelection, planCases, specFilesUnder, writePlan, type PlannedCase, type RunPlan } from '../plan.ts';
+import { benchTestSettings } from '../vitest-preset.ts';
 import { selectionFilters, selectionFromEnv, SelectionError, type Selection } from '../selection.ts';
 
 const HELP = `Usage: pnpm bench [options] [-- file filters]
@@ -253,7 +254,8 @@ async function main(): Promise<number> {
   for (const error of comparison?.baseErrors ?? []) notices.push(`the base checkout: ${error}`);
   const plan: RunPlan = {
     planVersion: 1,
-    commandLine: ['pnpm', 'bench', ...argv],
+    // Run through the package's command, the dispatcher says what the user typed.
+    commandLine: [...(process.env.GCB_CLI_NAME?.split(' ') ?? ['pnpm', 'bench']), ...argv],
     mode: comparison === null ? 'single' : 'paired',
     profile: selection.profile,
     engine: selection.engine,
@@ -362,8 +364,10 @@ function measurer(root: string): (plan: RunPlan, planErrors: Collected['harnessE
     await writePlan(planPath, plan);
     process.env.GCB_PLAN = planPath;
     const reporter = new BenchReporter({ plannedCases: plan.cases.length });
+    // Without a vitest.config of its own, a repository gets the preset's bench project.
+    const hasConfig = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].some((ext) => existsSync(join(root, `vitest.config.${ext}`)));
     const vitest = await createVitest('test', {
-      project: plan.project,
+      ...(hasConfig ? { project: plan.project } : { config: false, include: [`${plan.specDir}/**/*.bench.ts`], ...benchTestSettings }),
       watch: false,
       reporters: [reporter],
       // Paired mode keeps one Vitest worker for the whole run, so the two sides' worker processes

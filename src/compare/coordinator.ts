@@ -87,10 +87,13 @@ async function workerOf(plan: RunPlan, side: SideName): Promise<WorkerClient> {
   }
   const started = (async () => {
     const sha = side === 'head' ? plan.compare?.head.sha : plan.compare?.base.sha;
+    const tree = sideTree(plan, side);
+    const command = nodeWorkerCommand(tree);
+    if (command === null) throw new WorkerError(`${tree} has no worker to start (${side} side)`, 'died');
     const client = await WorkerClient.start({
       name: `${side} worker${sha ? ` (${sha.slice(0, 12)})` : ''}`,
-      ...nodeWorkerCommand(),
-      cwd: sideTree(plan, side),
+      ...command,
+      cwd: tree,
       startTimeoutMs: 60_000,
       requestTimeoutMs: plan.caseTimeoutMs,
     });

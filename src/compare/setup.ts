@@ -43,12 +43,20 @@ export interface PreparedComparison {
 /** What the base's worker needs to list its cases: the selection, as the run plan holds it. */
 export type ListRequest = Pick<RunPlan, 'selection' | 'namePattern' | 'fileFilters' | 'specDir'>;
 
-/** The file a checkout needs to be driven as a worker. */
+/** The file a checkout of this repository needs to be driven as a worker. */
 export const NODE_WORKER_ENTRY = 'src/worker/node-worker.ts';
+/** The same worker, built, in a consumer's installed package. */
+export const INSTALLED_WORKER_ENTRY = 'node_modules/graph-compiler-bench/dist/src/worker/node-worker.js';
 
-/** Arguments that start a checkout's Node worker (run with cwd = the checkout). */
-export function nodeWorkerCommand(): { command: string; args: string[] } {
-  return { command: process.execPath, args: ['--import', 'tsx', NODE_WORKER_ENTRY] };
+/**
+ * How to start a checkout's Node worker (run with cwd = the checkout): this repository's own source
+ * through tsx, or — in a repository that uses the suite as a package — the worker of the version it
+ * has installed. Null when the checkout has neither.
+ */
+export function nodeWorkerCommand(tree: string): { command: string; args: string[] } | null {
+  if (existsSync(join(tree, NODE_WORKER_ENTRY))) return { command: process.execPath, args: ['--import', 'tsx', NODE_WORKER_ENTRY] };
+  if (existsSync(join(tree, INSTALLED_WORKER_ENTRY))) return { command: process.execPath, args: [join(tree, INSTALLED_WORKER_ENTRY)] };
+  return null;
 }
 
 async function git(cwd: string, args: readonly string[]): Promise<string> {
@@ -141,15 +149,20 @@ export async function prepareComparison(options: {
     base = { ref, sha, tree: await worktreeOf(root, sha, log) };
   }
   const short = base.sha === null ? base.tree : base.sha.slice(0, 12);
-  if (!existsSync(join(base.tree, NODE_WORKER_ENTRY))) {
+  const predates = `the base ${short} predates the worker protocol (it has no ${NODE_WORKER_ENTRY}), so it cannot be measured side by side`;
+  const isSource = existsSync(join(base.tree, NODE_WORKER_ENTRY));
+  // A repository using the suite as a package has the worker in its installed dependencies, not in its tree.
+  if (!isSource && !existsSync(join(base.tree, 'package.json'))) throw new ComparisonUnavailable(predates);
+  const how = await installBase(root, base.tree, log);
+  const command = nodeWorkerCommand(base.tree);
+  if (command === null) {
     throw new ComparisonUnavailable(
-      `the base ${short} predates the worker protocol (it has no ${NODE_WORKER_ENTRY}), so it cannot be measured side by side`,
+      isSource ? predates : `the base ${short} has no graph-compiler-bench with a worker installed (${INSTALLED_WORKER_ENTRY}): it predates the worker protocol, so it cannot be measured side by side`,
     );
   }
-  const how = await installBase(root, base.tree, log);
   let worker: WorkerClient;
   try {
-    worker = await WorkerClient.start({ name: `base worker (${short})`, ...nodeWorkerCommand(), cwd: base.tree, startTimeoutMs: 60_000 });
+    worker = await WorkerClient.start({ name: `base worker (${short})`, ...command, cwd: base.tree, startTimeoutMs: 60_000 });
   } catch (error) {
     throw new ComparisonUnavailable(`the base's worker did not start: ${error instanceof WorkerError ? error.message : String(error)}`);
   }
