@@ -9,11 +9,13 @@ import { confirmVerdict, gate, gateExitCode, loadGateConfig, metricsOptionsFromG
 import { unknownCompilerIds } from './gate/config.ts';
 import { computeMetrics, type MetricsSummary } from './metrics/index.ts';
 import { BaselineError, loadBaseline, type Baseline } from './results/baseline.ts';
-import { writeFileAtomic } from './results/atomic.ts';
+import { writeFileAtomic, writeJsonAtomic } from './results/atomic.ts';
 import type { RunResult } from './results/schema.ts';
-import { green, red, renderCaseSummary } from './report/console.ts';
+import { buildReport, type ReportedHarnessError } from './report/build.ts';
+import { green, red, renderConsole } from './report/console.ts';
+import { bencherMetricFormat, githubActionBenchmarkEntries } from './report/history.ts';
 import { renderHtml } from './report/html.ts';
-import { renderMarkdown, type ReportedHarnessError } from './report/markdown.ts';
+import { renderMarkdown } from './report/markdown.ts';
 
 export interface EvaluateOptions {
   /** @default 'reports' */
@@ -96,18 +98,26 @@ export async function evaluateRun(
     throw error;
   }
   const { metrics, verdict } = judge(run, options.gate ? baseline : undefined, config);
-  const markdown = renderMarkdown({ run, metrics, verdict, harnessErrors });
+  const htmlPath = join(options.reportsDir, 'bench.html');
+  const baselineReversalIds = baseline?.metrics.reversals.map((r) => r.id);
+  const report = buildReport({
+    machines: [{ run, metrics, verdict, harnessErrors, ...(baselineReversalIds === undefined ? {} : { baselineReversalIds }) }],
+    where: `${htmlPath} and the results JSON`,
+  });
+  const markdown = renderMarkdown(report);
 
   const reportPath = join(options.reportsDir, 'bench.md');
   await writeFileAtomic(reportPath, markdown);
-  await writeFileAtomic(join(options.reportsDir, 'bench.html'), renderHtml({ machines: [{ run, metrics, verdict, harnessErrors }] }));
+  await writeFileAtomic(htmlPath, renderHtml(report));
+  // History exports: github-action-benchmark (customSmallerIsBetter) and Bencher (BMF).
+  await writeJsonAtomic(join(options.reportsDir, 'history-gab.json'), githubActionBenchmarkEntries({ run, metrics }));
+  await writeJsonAtomic(join(options.reportsDir, 'bmf.json'), bencherMetricFormat({ run, metrics }));
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
 
   const out = (line = ''): boolean => process.stdout.write(`${line}\n`);
   out();
-  out(renderCaseSummary(run.cases, metrics.cases));
+  out(renderConsole(report));
   out();
-  for (const reversal of metrics.reversals) out(`reversal: ${reversal.message}`);
   const errorsLine = `bench: FAIL: ${harnessErrors.length} error${harnessErrors.length === 1 ? '' : 's'} outside any case (the "ERROR in" lines above); the run is incomplete`;
   if (verdict === null) {
     if (harnessErrors.length > 0) out(red(errorsLine));
@@ -119,6 +129,6 @@ export async function evaluateRun(
   for (const problem of verdict.problems) out(red(`  ${problem.message}`));
   out((verdict.passed && harnessErrors.length === 0 ? green : red)(`bench: ${verdict.summaryLine}`));
   if (harnessErrors.length > 0) out(red(errorsLine));
-  out(`bench: report: ${reportPath} and ${join(options.reportsDir, 'bench.html')}`);
+  out(`bench: report: ${reportPath} and ${htmlPath}`);
   return { exitCode: gateExitCode(verdict), metrics, verdict, markdown };
 }

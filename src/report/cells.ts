@@ -1,0 +1,91 @@
+/** Cells of the report model from metric values: formatted once, toned by the registered direction. */
+import { METRICS, type MetricId } from '../metrics/registry.ts';
+import type { MetricValue } from '../metrics/types.ts';
+import { brief, formatNumber } from './format.ts';
+import type { Cell, Column, Span, Text, TextCell, ValueCell } from './model.ts';
+
+/** Longest text the short form shows of a reason, an error or a message. */
+export const BRIEF_CHARS = 160;
+/** Longest key the short form shows (keys are built from user-chosen model names). */
+export const BRIEF_KEY_CHARS = 100;
+
+/** Neutral value of comparative metrics: a CI entirely on one side of it is significant. */
+const NEUTRAL_VALUE: Partial<Record<MetricId, number>> = {
+  'batch-speedup': 1,
+  'depth-speedup': 1,
+  'depth-gain': 1,
+  'per-block-speedup': 1,
+  'geomean-speedup': 1,
+  'friction-mitigation': 0,
+};
+
+/** `better`/`worse` when the CI excludes the neutral value, judged by the metric's registered direction. */
+export function significance(value: MetricValue): 'better' | 'worse' | 'none' {
+  const neutral = NEUTRAL_VALUE[value.metric];
+  if (neutral === undefined || value.value === null || value.ci === null) return 'none';
+  const direction = METRICS[value.metric].direction;
+  if (direction === 'neutral') return 'none';
+  const above = value.ci.lower > neutral;
+  const below = value.ci.upper < neutral;
+  if (!above && !below) return 'none';
+  return above === (direction === 'higher-is-better') ? 'better' : 'worse';
+}
+
+export const note = (full: string): ValueCell['note'] => ({ brief: brief(full, BRIEF_CHARS), full });
+
+/** A metric value with its CI, or — with the reason. `suffix` follows the number (e.g. `×`). */
+export function valueCell(value: MetricValue, options: { digits?: number; suffix?: string; flag?: string } = {}): ValueCell {
+  const digits = options.digits ?? 3;
+  const suffix = options.suffix ?? '';
+  if (value.value === null) return { kind: 'value', text: '—', ci: null, value: null, metric: value.metric, tone: 'none', note: note(value.reason) };
+  const fmt = (x: number): string => `${formatNumber(x, digits)}${suffix}`;
+  const ciNote = value.ci === null && 'ciNote' in value && value.ciNote !== undefined ? value.ciNote : null;
+  return {
+    kind: 'value',
+    text: fmt(value.value),
+    ci: value.ci === null ? null : `[${formatNumber(value.ci.lower, digits)}, ${formatNumber(value.ci.upper, digits)}]`,
+    value: value.value,
+    metric: value.metric,
+    tone: options.flag !== undefined ? 'flag' : significance(value),
+    note: options.flag !== undefined ? note(options.flag) : ciNote === null ? null : note(ciNote),
+  };
+}
+
+/** A plain number as a value cell (no interval). */
+export function numberCell(value: number | null, text: string, metric: MetricId | null = null, tone: ValueCell['tone'] = 'none', why: string | null = null): ValueCell {
+  return { kind: 'value', text, ci: null, value, metric, tone, note: why === null ? null : note(why) };
+}
+
+export const text = (...spans: Span[]): Text => spans;
+export const code = (value: string): Span => ({ code: value });
+export const strong = (value: string): Span => ({ strong: value });
+
+/** A key as code, shortened in the short form when absurdly long. */
+export function keyCell(key: string): TextCell {
+  const short = brief(key, BRIEF_KEY_CHARS);
+  return short === key ? { kind: 'text', text: [code(key)] } : { kind: 'text', text: [code(key)], brief: [code(short)] };
+}
+
+/** Text that the short form shows shortened to BRIEF_CHARS. */
+export function longTextCell(value: string, tone?: TextCell['tone']): TextCell {
+  const short = brief(value, BRIEF_CHARS);
+  return { kind: 'text', text: [value], ...(short === value ? {} : { brief: [short] }), ...(tone === undefined ? {} : { tone }) };
+}
+
+export const textCell = (value: Text | string, tone?: TextCell['tone']): Cell =>
+  ({ kind: 'text', text: typeof value === 'string' ? [value] : value, ...(tone === undefined ? {} : { tone }) });
+
+export const emptyCell: Cell = { kind: 'text', text: [] };
+
+/** A column named after a registered metric: its label, unit, direction and description as the tooltip. */
+export function metricColumn(id: MetricId, header: Text | string, align: Column['align'] = 'right'): Column {
+  const m = METRICS[id];
+  const direction = m.direction === 'neutral' ? '' : ` (${m.direction.replace(/-/g, ' ')})`;
+  return { header: typeof header === 'string' ? [header] : header, align, metric: id, title: `${m.label} [${m.unit}]${direction}: ${m.description}` };
+}
+
+export const column = (header: Text | string, align: Column['align'] = 'left', extra: Partial<Column> = {}): Column => ({
+  header: typeof header === 'string' ? [header] : header,
+  align,
+  ...extra,
+});
