@@ -192,12 +192,12 @@ describe('renderHtml: page', () => {
     const markdown = renderMarkdown(report);
     const friction = /<section[^>]*id="m0-friction">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
     expect(friction.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0].match(/<tr/g)).toHaveLength(metrics.friction.length);
+    // β on its fixed 0–1 scale with two decimals, the same text in both forms.
     for (const s of metrics.friction) {
-      if (s.beta.value === null) continue;
-      const [value, ci] = formatValue(s.beta).split(' ') as [string, ...string[]];
-      expect(friction).toContain(`${escapeXml(value)} <span class="ci">`);
-      expect(markdown).toContain(value);
-      expect(ci).toBeDefined();
+      if (s.beta.value === null || s.beta.ci === null) continue;
+      const text = `${s.beta.value.toFixed(2)} [${s.beta.ci.lower.toFixed(2)}, ${s.beta.ci.upper.toFixed(2)}]`;
+      expect(friction).toContain(`${text.replace(' [', ' <span class="ci">[')}</span>`);
+      if (s.depth === null || s.depth === 4) expect(markdown).toMatch(new RegExp(`\\| +${text.replace(/[.[\]]/g, '\\$&')} +\\|`));
     }
     expect(friction).toContain('<strong>Knee</strong>: the smaller batch of the first pair of neighbouring batches whose marginal β');
     const depth = /<section[^>]*id="m0-depth">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';

@@ -52,24 +52,16 @@ describe('report model of a tiny run', () => {
 
   it('leads with a headline row per compiler: geometric-mean speedup, pass rate, compile, break-even, friction, reversals', () => {
     const headline = tableOf(report.headline);
-    expect(headline.columns.map((c) => plain(c.header))).toEqual([
-      'compiler',
-      'speedup, geometric mean [99% CI]',
-      'range over cases',
-      'reference',
-      'pass (correct / cases)',
-      'compile ms, median',
-      'break-even inferences, median',
-      'friction mitigation, median',
-      'depth gain, median',
-      'reversals',
-    ]);
+    // One reference (named in the explanation, no column for it) and no depth sweep (no depth-gain column).
+    expect(headline.columns.map((c) => plain(c.header))).toEqual(['compiler', 'speedup [99% CI]', 'range', 'pass', 'compile ms', 'break-even', 'friction mitigation', 'reversals']);
     const rows = rowTexts(headline.rows);
     // √(2 · 1.6) = 1.789; break-even 100 ms / 1 ms and 100 ms / 1.5 ms, median 83; mitigation −ln(1.25)/ln 4 = −0.161.
-    expect(rows[0]).toEqual(['ort-cpu-disabled', 'reference', '', '', '2/2', '100', '', '', '', '']);
+    expect(rows[0]).toEqual(['ort-cpu-disabled', 'reference', '', '2/2', '100', '', '', '']);
     expect(rows[1]?.[1]).toMatch(/^1\.79× \[1\.7\d, 1\.8\d\]$/);
-    expect(rows[1]?.filter((_, i) => i !== 1)).toEqual(['ort-cpu-all', '1.6–2.0× (2 cases)', 'ort-cpu-disabled', '2/2', '100', '83', '-0.16', '', '0']);
-    expect(rows[2]).toEqual(['tfjs-cpu', '— (no reference alongside)', '', '', '0/1 · 1 unavailable', '—', '', '', '', '0']);
+    expect(rows[1]?.filter((_, i) => i !== 1)).toEqual(['ort-cpu-all', '1.6–2.0×', '2/2', '100', '83', '-0.16', '0']);
+    expect(rows[2]).toEqual(['tfjs-cpu', '— (no reference alongside)', '', '0/1 · 1 unavailable', '—', '', '', '0']);
+    const explain = report.headline?.blocks[2];
+    expect(explain?.kind === 'paragraph' && plain(explain.text)).toMatch(/^Speedup over ort-cpu-disabled = latency of the reference \/ latency of the compiler/);
     expect(headline.rows.map((r) => (r.kind === 'row' ? r.tone : 'group'))).toEqual(['reference', 'none', 'none']);
     const lead = report.headline?.blocks[0];
     expect(lead?.kind === 'paragraph' && plain(lead.text)).toMatch(/^ort-cpu-all gains the most: 1\.79× \[[\d.]+, [\d.]+\] over ort-cpu-disabled \(geometric mean of 2 cases\)\. Not measured: 1 unavailable\.$/);
@@ -94,7 +86,7 @@ describe('report model of a tiny run', () => {
     const friction = rowTexts(tableOf(sectionOf(report, 'friction')).rows);
     expect(friction.map((r) => [r[0], r[1], r[3], r[4]?.replace(/ \[.*$/, '')])).toEqual([
       ['mlp', 'ort-cpu-disabled', '—', '(reference)'],
-      ['mlp', 'ort-cpu-all', '—', '-0.161'],
+      ['mlp', 'ort-cpu-all', '—', '-0.16'],
       ['mlp', 'tfjs-cpu', '—', '— (no completed case)'],
     ]);
     expect(rowTexts(tableOf(sectionOf(report, 'compile')).rows)).toEqual([['mlp b=4', 'ort-cpu-all', '100', '100', '1.50', expect.stringMatching(/^66\.7( \[.*\])?$/)]]);
@@ -123,7 +115,7 @@ describe('report model of a tiny run', () => {
   it('prints the headline and every case on the console', () => {
     const text = renderConsole(report);
     expect(text).toContain('archetypes/mlp/tfjs-cpu/b=1');
-    expect(text).toMatch(/^ort-cpu-all +1\.79× \[[\d.]+, [\d.]+\] +1\.6–2\.0× \(2 cases\) +ort-cpu-disabled +2\/2 +100 +83 +-0\.16 +0 *$/m);
+    expect(text).toMatch(/^ort-cpu-all +1\.79× \[[\d.]+, [\d.]+\] +1\.6–2\.0× +2\/2 +100 +83 +-0\.16 +0 *$/m);
   });
 });
 
@@ -179,12 +171,13 @@ describe('changesFromVerdict: the one builder from the gate’s verdict', () => 
     const changes = changesFromVerdict(verdict, { reversals: [], baselineReversalIds: [] });
     expect(changes.baseline).toEqual({ hardwareId: 'hw', createdFrom: '2026-01-01T00:00:00.000Z', runs: 3 });
     expect(changes.counts).toEqual({ regressions: 1, improvements: 2, unchanged: 1, failing: 2 });
-    expect(changes.rows.map((r) => [r.key, r.scope, r.metric, r.change, r.ci, r.threshold, r.kind, r.fails])).toEqual([
-      ['archetypes/a/ort-cpu-all/b=1', 'case', 'relative-latency', 1.2, [1.1, 1.3], 0.1, 'regression', true],
-      ['archetypes/a/ort-cpu-all', 'series', 'friction-beta', -0.2, [-0.3, -0.15], 0.1, 'improvement', false],
+    expect(changes.rows.map((r) => [r.key, r.scope, r.metric, r.before, r.after, r.change, r.ci, r.threshold, r.kind, r.fails])).toEqual([
+      ['archetypes/a/ort-cpu-all/b=1', 'case', 'relative-latency', 0.5, 0.6, 1.2, [1.1, 1.3], 0.1, 'regression', true],
+      ['archetypes/a/ort-cpu-all', 'series', 'friction-beta', 0.7, 0.5, -0.2, [-0.3, -0.15], 0.1, 'improvement', false],
     ]);
-    expect(changes.rows[0]?.compared).toBe('lat / ort-cpu-disabled alongside');
-    expect(changes.rows[0]?.note).toBe('0.5000 → 0.6000; median 1.00 → 1.20 ms (not judged); MW p 1.0e-3');
+    expect(changes.rows[0]?.compared).toBe('lat ÷ ort-cpu-disabled alongside');
+    expect(changes.rows[0]?.note).toBe('median 1.00 → 1.20 ms (not judged); Mann–Whitney p 1.0e-3');
+    expect(changes.rows[1]?.note).toBe('over batches 1, 2');
     expect(changes.groups.map((g) => [g.kind, g.keys, g.fails])).toEqual([
       ['missing', ['archetypes/a/ort-cpu-all/b=4'], true],
       ['unjudged', ['archetypes/a/ort-cpu-all/b=2'], false],

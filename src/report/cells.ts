@@ -34,16 +34,21 @@ export function significance(value: MetricValue): 'better' | 'worse' | 'none' {
 export const note = (full: string): ValueCell['note'] => ({ brief: brief(full, BRIEF_CHARS), full });
 
 /** A metric value with its CI, or — with the reason. `suffix` follows the number (e.g. `×`). */
-export function valueCell(value: MetricValue, options: { digits?: number; suffix?: string; flag?: string } = {}): ValueCell {
+export function valueCell(value: MetricValue, options: { digits?: number; fixed?: number; signed?: boolean; suffix?: string; flag?: string } = {}): ValueCell {
   const digits = options.digits ?? 3;
   const suffix = options.suffix ?? '';
   if (value.value === null) return { kind: 'value', text: '—', ci: null, value: null, metric: value.metric, tone: 'none', note: note(value.reason) };
-  const fmt = (x: number): string => `${formatNumber(x, digits)}${suffix}`;
+  // `fixed`: decimals for quantities on a fixed scale (β runs from 0 to 1), where significant digits would mislead.
+  const number = (x: number): string => {
+    const text = options.fixed === undefined ? formatNumber(x, digits) : x.toFixed(options.fixed);
+    return options.signed === true && x > 0 ? `+${text}` : text;
+  };
+  const fmt = (x: number): string => `${number(x)}${suffix}`;
   const ciNote = value.ci === null && 'ciNote' in value && value.ciNote !== undefined ? value.ciNote : null;
   return {
     kind: 'value',
     text: fmt(value.value),
-    ci: value.ci === null ? null : `[${formatNumber(value.ci.lower, digits)}, ${formatNumber(value.ci.upper, digits)}]`,
+    ci: value.ci === null ? null : `[${number(value.ci.lower)}, ${number(value.ci.upper)}]`,
     value: value.value,
     metric: value.metric,
     tone: options.flag !== undefined ? 'flag' : significance(value),

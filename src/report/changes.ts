@@ -28,6 +28,9 @@ export interface ChangeRow {
   readonly compared: string;
   /** The registered metric compared: its threshold kind says whether `change` is a ratio (relative) or a difference (absolute). */
   readonly metric: MetricId;
+  /** What is compared, before (baseline or base) and now (run or head); null where not measured. */
+  readonly before: number | null;
+  readonly after: number | null;
   /** now ÷ before (relative metrics) or now − before (absolute); null when not computed. */
   readonly change: number | null;
   readonly ci: readonly [number, number] | null;
@@ -91,11 +94,11 @@ export interface Changes {
 /** Why each kind of group was not compared: said once per group. */
 const GROUP_REASON: Partial<Record<ChangeKind, string>> = {
   missing: 'measured in the baseline, but absent or unavailable in this run, and the run’s filters do not exclude them',
-  failed: 'failed in this run (the errors are under “Not measured”)',
-  stale: 'not compared: the model or a runtime version changed since the baseline (update the baseline)',
-  unjudged: 'not judged: the machine was in another state for them than in the baseline (the anchor’s speed differed beyond the tolerance), where ratios between workloads differ too; run again',
-  new: 'new: not in the baseline, or without a measurement there',
-  unchanged: 'not compared: nothing to compare on one side (each message says why)',
+  failed: 'failed in this run; the errors are under “Not measured”',
+  stale: 'the model or a runtime version changed since the baseline, so they were not compared (update the baseline)',
+  unjudged: 'the machine was in another state for them than in the baseline (the anchor’s speed differed beyond the tolerance), where ratios between workloads differ too; run again',
+  new: 'not in the baseline, or without a measurement there',
+  unchanged: 'nothing to compare on one side (each message says why)',
   skipped: 'series not checked: fewer than 2 points comparable in both',
   'hardware-mismatch': 'the baseline is for other hardware: nothing was compared',
 };
@@ -133,15 +136,17 @@ export function changesFromVerdict(verdict: Verdict | null, context: ChangesCont
       key: c.key,
       scope: 'case',
       compilerId: c.compilerId,
-      compared: e.metric === 'relative-latency' ? `lat / ${e.partnerId} alongside` : `lat / anchor alongside`,
+      compared: e.metric === 'relative-latency' ? `lat ÷ ${e.partnerId} alongside` : `lat ÷ anchor alongside`,
       metric: e.metric,
+      before: e.baselineMedianRatio,
+      after: e.runMedianRatio,
       change: e.ratio,
       ci: e.ci,
       confidence: e.confidence,
       threshold: e.threshold,
       kind: c.kind,
       fails: c.kind === 'regression',
-      note: `${e.baselineMedianRatio.toPrecision(4)} → ${e.runMedianRatio.toPrecision(4)}; median ${formatMs(e.baselineMedianMs)} → ${formatMs(e.runMedianMs)} ms (not judged); MW p ${e.mannWhitneyP.toExponential(1)}`,
+      note: `median ${formatMs(e.baselineMedianMs)} → ${formatMs(e.runMedianMs)} ms (not judged); Mann–Whitney p ${e.mannWhitneyP.toExponential(1)}`,
       message: c.message,
     });
   }
@@ -151,15 +156,17 @@ export function changesFromVerdict(verdict: Verdict | null, context: ChangesCont
       key: s.series,
       scope: 'series',
       compilerId: s.compilerId,
-      compared: s.metric === 'friction-beta' ? 'friction slope of the judged ratios' : 'depth gain of the judged ratios',
+      compared: s.metric === 'friction-beta' ? 'friction: slope of the judged ratios' : 'depth gain of the judged ratios',
       metric: s.metric,
+      before: s.baseline,
+      after: s.run,
       change: s.change,
       ci: s.ci,
       confidence: verdict.settings.confidence,
       threshold: s.threshold,
       kind: s.kind,
       fails: s.kind === 'regression',
-      note: `${s.run === null ? '—' : s.run.toPrecision(3)} now, ${s.baseline === null ? '—' : s.baseline.toPrecision(3)} before, over ${s.points.join(', ')}`,
+      note: `over ${s.metric === 'friction-beta' ? 'batches' : 'depths'} ${s.points.join(', ')}`,
       message: s.message,
     });
   }
@@ -170,6 +177,8 @@ export function changesFromVerdict(verdict: Verdict | null, context: ChangesCont
       compilerId: null,
       compared: 'archetype ordering',
       metric: 'archetype-ratio',
+      before: null,
+      after: null,
       change: null,
       ci: null,
       confidence: verdict.settings.confidence,

@@ -34,7 +34,7 @@ export function latencyCharts(metrics: MetricsSummary, references: ReadonlySet<s
         title: `${modelId}${depth === null ? '' : ` (depth ${depth})`}: latency against batch`,
         subtitle: `${series[0]?.suite ?? ''} · median ms, log–log · whiskers: CI of the median`,
         x: { label: 'batch size', scale: 'log', ticks: batches },
-        y: { label: `${METRICS.latency.label}, ${METRICS.latency.unit}`, scale: 'log' },
+        y: { label: `median latency, ${METRICS.latency.unit}`, scale: 'log' },
         referenceLines: [],
         series: compilerOrder(series.map((s) => s.compilerId), references).map((compilerId) => {
           const s = series.find((x) => x.compilerId === compilerId) as FrictionSeries;

@@ -81,10 +81,21 @@ function reversalText(r: CompilerHeadline['reversals'], judged: boolean): string
   const all = r.new + r.known + r.other;
   if (all === 0) return '0';
   if (!judged) return `${all} (no baseline)`;
-  return [`${r.new} new`, r.known > 0 ? `${r.known} known` : '', r.other > 0 ? `${r.other} other` : ''].filter((p) => p !== '').join(' · ');
+  return [r.new > 0 ? `${r.new} new` : '', r.known > 0 ? `${r.known} known` : '', r.other > 0 ? `${r.other} other` : ''].filter((p) => p !== '').join(', ');
 }
 
-function row(h: CompilerHeadline, several: boolean, judged: boolean): Row {
+/** Which optional columns the headline has: each only where some compiler has a value for it. */
+interface Shown {
+  readonly several: boolean;
+  readonly judged: boolean;
+  /** A column naming the reference, when the compilers have different ones. */
+  readonly reference: boolean;
+  readonly breakEven: boolean;
+  readonly mitigation: boolean;
+  readonly depthGain: boolean;
+}
+
+function row(h: CompilerHeadline, shown: Shown): Row {
   const isReference = h.role === 'reference';
   const speedup: Cell = isReference
     ? textCell('reference', 'muted')
@@ -92,28 +103,22 @@ function row(h: CompilerHeadline, several: boolean, judged: boolean): Row {
       ? textCell('— (no reference alongside)', 'muted')
       : valueCell(h.speedup, { suffix: '×' });
   const pass = `${h.pass.correct}/${h.pass.all}${h.pass.failed > 0 ? ` · ${h.pass.failed} failed` : ''}${h.pass.unavailable > 0 ? ` · ${h.pass.unavailable} unavailable` : ''}`;
+  const breakEven =
+    h.breakEven.median === null
+      ? `never (${h.breakEven.never}/${h.breakEven.rows})`
+      : `${formatCount(h.breakEven.median)}${h.breakEven.never > 0 ? ` (never: ${h.breakEven.never}/${h.breakEven.rows})` : ''}`;
   const cells: Cell[] = [
-    ...(several ? [textCell([{ code: h.hardwareId }])] : []),
+    ...(shown.several ? [textCell([{ code: h.hardwareId }])] : []),
     textCell([{ code: h.compilerId }]),
     speedup,
-    h.speedupRange === null || isReference
-      ? textCell('')
-      : numberCell(null, `${formatNumber(h.speedupRange.min, 2)}–${formatNumber(h.speedupRange.max, 2)}× (${plural(h.pairedCases, 'case')})`),
-    textCell(h.referenceId === null ? '' : [{ code: h.referenceId }]),
+    h.speedupRange === null || isReference ? textCell('') : numberCell(null, `${formatNumber(h.speedupRange.min, 2)}–${formatNumber(h.speedupRange.max, 2)}×`),
+    ...(shown.reference ? [textCell(h.referenceId === null ? '' : [{ code: h.referenceId }])] : []),
     numberCell(h.pass.all === 0 ? null : h.pass.correct / h.pass.all, pass, null, h.pass.failed > 0 ? 'worse' : 'none'),
     numberCell(h.compileMedianMs, h.compileMedianMs === null ? '—' : formatMs(h.compileMedianMs), 'compile-ms'),
-    isReference || h.breakEven.rows === 0
-      ? textCell('')
-      : numberCell(
-          h.breakEven.median,
-          h.breakEven.median === null
-            ? `never (${h.breakEven.never} of ${h.breakEven.rows})`
-            : `${formatCount(h.breakEven.median)}${h.breakEven.never > 0 ? ` · never on ${h.breakEven.never} of ${h.breakEven.rows}` : ''}`,
-          'break-even-inferences',
-        ),
-    isReference || h.mitigation.median === null ? textCell('') : numberCell(h.mitigation.median, signed(h.mitigation.median), 'friction-mitigation'),
-    isReference || h.depthGain.median === null ? textCell('') : numberCell(h.depthGain.median, `${formatNumber(h.depthGain.median, 3)}×`, 'depth-gain'),
-    isReference ? textCell('') : textCell(reversalText(h.reversals, judged), h.reversals.new > 0 ? 'worse' : undefined),
+    ...(shown.breakEven ? [isReference || h.breakEven.rows === 0 ? textCell('') : numberCell(h.breakEven.median, breakEven, 'break-even-inferences')] : []),
+    ...(shown.mitigation ? [isReference || h.mitigation.median === null ? textCell('') : numberCell(h.mitigation.median, signed(h.mitigation.median), 'friction-mitigation')] : []),
+    ...(shown.depthGain ? [isReference || h.depthGain.median === null ? textCell('') : numberCell(h.depthGain.median, `${formatNumber(h.depthGain.median, 3)}×`, 'depth-gain')] : []),
+    isReference ? textCell('') : textCell(reversalText(h.reversals, shown.judged), h.reversals.new > 0 ? 'worse' : undefined),
   ];
   return { kind: 'row', cells, tone: isReference ? 'reference' : 'none' };
 }
@@ -159,23 +164,34 @@ export function headlineSection(rows: readonly CompilerHeadline[], options: { se
   if (rows.length === 0) return null;
   const { several, judged, level } = options;
   const ci = `${Math.round(level * 1000) / 10}% CI`;
+  const references = [...new Set(rows.flatMap((h) => (h.role === 'compared' && h.referenceId !== null ? [h.referenceId] : [])))];
+  const shown: Shown = {
+    several,
+    judged,
+    reference: references.length > 1,
+    breakEven: rows.some((h) => h.role !== 'reference' && h.breakEven.rows > 0),
+    mitigation: rows.some((h) => h.role !== 'reference' && h.mitigation.median !== null),
+    depthGain: rows.some((h) => h.role !== 'reference' && h.depthGain.median !== null),
+  };
+  const speedupHeader: Text = [`speedup [${ci}]`];
+  const over = references.length === 1 ? `over ${references[0] as string}` : 'over its reference';
   const table = {
     kind: 'table' as const,
     name: 'headline',
     columns: [
       ...(several ? [column('hardware')] : []),
       column('compiler'),
-      metricColumn('geomean-speedup', `speedup, geometric mean [${ci}]`),
-      column('range over cases', 'right'),
-      column('reference'),
-      column('pass (correct / cases)', 'right', { title: 'Cases that completed and agreed with the reference, of all the compiler’s cases in the run' }),
-      metricColumn('compile-ms', 'compile ms, median'),
-      metricColumn('break-even-inferences', 'break-even inferences, median'),
-      metricColumn('friction-mitigation', 'friction mitigation, median'),
-      metricColumn('depth-gain', 'depth gain, median'),
+      metricColumn('geomean-speedup', speedupHeader),
+      column('range', 'right', { title: 'Smallest and largest speedup among the cases the geometric mean is over' }),
+      ...(shown.reference ? [column('reference')] : []),
+      column('pass', 'right', { title: 'Cases that completed and agreed with the reference, of all the compiler’s cases in the run' }),
+      metricColumn('compile-ms', 'compile ms'),
+      ...(shown.breakEven ? [metricColumn('break-even-inferences', 'break-even')] : []),
+      ...(shown.mitigation ? [metricColumn('friction-mitigation', 'friction mitigation')] : []),
+      ...(shown.depthGain ? [metricColumn('depth-gain', 'depth gain')] : []),
       column('reversals'),
     ],
-    rows: rows.map((h) => row(h, several, judged)),
+    rows: rows.map((h) => row(h, shown)),
     lead: Math.min(rows.length, options.lead),
     rest:
       rows.length > options.lead
@@ -195,15 +211,15 @@ export function headlineSection(rows: readonly CompilerHeadline[], options: { se
         kind: 'paragraph',
         role: 'explain',
         text: [
-          `Speedup = latency of the reference / latency of the compiler, measured alongside in the same rounds; geometric mean over the compiler’s cases with a bootstrap ${ci}, and the smallest and largest case. `,
-          'Break-even: inferences before compiling pays for itself (median over its models; “never”: not faster). ',
-          'Friction mitigation = β',
+          `Speedup ${over} = latency of the reference / latency of the compiler, measured alongside in the same rounds: the geometric mean over the compiler’s cases with a bootstrap ${ci}, and the range over those cases. `,
+          'Pass = cases that completed and agreed with the reference / cases. Medians over the compiler’s cases or sweeps: compile time; break-even, the inferences before compiling pays for itself (“never”: not faster); ',
+          'friction mitigation = β',
           { sub: 'ref' },
-          ' − β (positive: batching is cheaper compiled), median over its batch sweeps; depth gain = S(d',
+          ' − β (positive: batching is cheaper compiled); depth gain = S(d',
           { sub: 'max' },
           ') / S(d',
           { sub: 'min' },
-          ') (> 1: the gain grows with depth), median over its depth sweeps.',
+          ') (> 1: the gain grows with depth).',
         ],
       },
     ],

@@ -58,7 +58,7 @@ function span(s: Span): string {
 
 const inline = (text: Text): string => text.map(span).join('');
 
-const TONE_CLASS: Readonly<Record<string, string>> = { better: 'value better', worse: 'value worse', muted: 'na', error: 'error' };
+const TONE_CLASS: Readonly<Record<string, string>> = { better: 'value better', worse: 'value worse', muted: 'na', error: 'error', keys: 'keys' };
 
 function cellHtml(c: Cell): string {
   if (c.kind === 'text') {
@@ -92,15 +92,18 @@ function tableHtml(block: Extract<Block, { kind: 'table' }>): string {
     return classes.length === 0 ? '' : ` class="${classes.join(' ')}"`;
   };
   const head = columns.map(({ c }) => `<th${cls(c)}${c.title === undefined ? '' : ` title="${esc(c.title)}"`} scope="col">${inline(c.header)}</th>`).join('');
-  const body = block.rows
-    .map((row: Row) => {
-      if (row.kind === 'group') return `<tr class="group-row"><th colspan="${columns.length}" scope="rowgroup">${inline(row.text)}</th></tr>`;
-      const rowClass = ROW_CLASS[row.tone] ?? '';
-      const cells = columns.map(({ c, i }) => `<td${cls(c)}>${row.cells[i] === undefined ? '' : cellHtml(row.cells[i]!)}</td>`).join('');
-      return `<tr${rowClass === '' ? '' : ` class="${rowClass}"`}>${cells}</tr>`;
-    })
-    .join('\n');
-  return `<div class="table-wrap"><table class="${esc(block.name)}-table">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table></div>`;
+  const rowHtml = (row: Row): string => {
+    if (row.kind === 'group') return `<tr class="group-row"><th colspan="${columns.length}" scope="rowgroup">${inline(row.text)}</th></tr>`;
+    const rowClass = ROW_CLASS[row.tone] ?? '';
+    const cells = columns.map(({ c, i }) => `<td${cls(c)}>${row.cells[i] === undefined ? '' : cellHtml(row.cells[i]!)}</td>`).join('');
+    return `<tr${rowClass === '' ? '' : ` class="${rowClass}"`}>${cells}</tr>`;
+  };
+  const tableOf = (rows: readonly Row[]) =>
+    `<div class="table-wrap"><table class="${esc(block.name)}-table">\n<thead><tr>${head}</tr></thead>\n<tbody>\n${rows.map(rowHtml).join('\n')}\n</tbody></table></div>`;
+  const split = block.fullLead ?? block.rows.length;
+  if (split >= block.rows.length) return tableOf(block.rows);
+  const more = block.rows.length - split;
+  return `${tableOf(block.rows.slice(0, split))}\n<details class="more-rows"><summary>${more} more row${more === 1 ? '' : 's'}</summary>\n${tableOf(block.rows.slice(split))}\n</details>`;
 }
 
 function listHtml(block: Extract<Block, { kind: 'list' }>): string {
@@ -306,6 +309,11 @@ details.inner { margin-top: 8px; }
 tr.improvement td:first-child { box-shadow: inset 4px 0 0 var(--pass); }
 tr.unavailable { color: var(--muted); }
 .value.flag { color: var(--warn); font-weight: 600; cursor: help; }
+.keys code { display: block; font-size: 11px; margin: 1px 0; }
+table.reversals-table code, table.headline-table code, table.friction-table code, table.depth-table code, table.compile-table code { white-space: nowrap; }
+table.headline-table th { white-space: normal; vertical-align: bottom; }
+table.changes-table td:last-child { min-width: 36ch; }
+details.more-rows > summary { color: var(--muted); margin: 2px 0 8px; }
 .flag-mark { color: var(--warn); }
 .callout { border-left: 5px solid var(--line); background: var(--soft); padding: 10px 14px; border-radius: 4px; margin: 6px 0 12px; }
 .callout ul { margin: 6px 0 0; padding-left: 20px; }

@@ -58,7 +58,7 @@ const shown = (form: Block['form'] | Section['form']): boolean => form !== 'full
 function table(block: Extract<Block, { kind: 'table' }>): string {
   const columns = block.columns.map((c, i) => ({ c, i })).filter(({ c }) => shown((c as Column).form));
   const rows = block.rows.slice(0, block.lead).map((row: Row) =>
-    row.kind === 'group' ? columns.map((_, i) => (i === 0 ? `**${inline(row.text)}**` : '')) : columns.map(({ i }) => (row.cells[i] === undefined ? '' : cell(row.cells[i]!))),
+    row.kind === 'group' ? columns.map((_, i) => (i === 0 ? inline(row.text) : '')) : columns.map(({ i }) => (row.cells[i] === undefined ? '' : cell(row.cells[i]!))),
   );
   if (rows.length === 0) return block.rest === null ? '' : inline(block.rest.text);
   const text = markdownTable([columns.map(({ c }) => inline(c.header)), ...rows], { align: columns.map(({ c }) => (c.align === 'right' ? 'r' : 'l')) });
@@ -101,7 +101,7 @@ const blocks = (list: readonly Block[]): string =>
 function section(s: Section): string {
   if (!shown(s.form)) return '';
   const body = blocks(s.blocks);
-  if (s.collapsed) return details(`<b>${escapeText(s.title)}</b>`, body === '' ? '—' : body);
+  if (s.collapsed || s.collapsedInShortForm === true) return details(`<b>${escapeText(s.title)}</b>`, body === '' ? '—' : body);
   return body === '' ? `### ${escapeText(s.title)}` : `### ${escapeText(s.title)}\n\n${body}`;
 }
 

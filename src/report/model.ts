@@ -50,7 +50,8 @@ export interface TextCell {
   readonly text: Text;
   /** What the short form shows instead, when the text is long (an error message, a key list). */
   readonly brief?: Text;
-  readonly tone?: 'better' | 'worse' | 'muted' | 'error';
+  /** `keys`: a list of case keys, one per line in the full form. */
+  readonly tone?: 'better' | 'worse' | 'muted' | 'error' | 'keys';
   /** A tooltip in the full form. */
   readonly title?: string;
 }
@@ -91,6 +92,8 @@ export interface TableBlock {
   /** The short form shows rows[0 … lead−1]; `rest` says what it leaves out (null when nothing). */
   readonly lead: number;
   readonly rest: Rest | null;
+  /** The full form shows rows[0 … fullLead−1] and the rest collapsed under them (absent: every row open). */
+  readonly fullLead?: number;
   readonly form?: Form;
 }
 
@@ -238,6 +241,8 @@ export interface Section {
   readonly title: string;
   /** Shown collapsed (`<details>`), its title as the summary. */
   readonly collapsed: boolean;
+  /** Collapsed in the short form only (charts in a pull-request comment). */
+  readonly collapsedInShortForm?: boolean;
   /** `fail`: the section holds something that fails the gate (e.g. new reversals). */
   readonly tone: Tone | null;
   readonly blocks: readonly Block[];

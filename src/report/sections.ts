@@ -184,9 +184,9 @@ export function orderChangeRows(rows: readonly ChangeRow[]): ChangeRow[] {
 /** How a group of keys is counted in words (`5 not judged`). */
 const GROUP_LABEL: Readonly<Record<string, string>> = { unjudged: 'not judged', unchanged: 'not compared', skipped: 'series not checked', 'hardware-mismatch': 'baseline for other hardware' };
 
-function groupItem(group: ChangeGroup, limits: ShortFormLimits, where: string): ListItem {
-  const head: Text = [strong(`${group.keys.length} ${GROUP_LABEL[group.kind] ?? group.kind}`), ` — ${group.reason}`];
-  const item = keysItem(head, group.keys, limits.groupKeys, where);
+function groupItem(group: ChangeGroup, limits: ShortFormLimits, where: string, keysAbove: boolean): ListItem {
+  const head: Text = [strong(`${group.keys.length} ${GROUP_LABEL[group.kind] ?? group.kind}`), ` — ${group.reason}`, keysAbove ? ' (keys under “What failed the gate”)' : ''];
+  const item = keysAbove ? { text: head, brief: head } : keysItem(head, group.keys, limits.groupKeys, where);
   return { ...item, more: { summary: ['every key and message'], items: group.keys.map((k, i) => [code(k), `: ${group.messages[i] ?? ''}`]) } };
 }
 
@@ -215,20 +215,22 @@ export function changesSection(ctx: MachineContext): Section | null {
         'changes',
         [
           column('case or series'),
-          column('compared'),
+          column('compared', 'left', { form: 'full' }),
+          column('before → now', 'right', { title: 'What is compared, in the baseline and in this run' }),
           column(`change [${Math.round(confidence * 1000) / 10}% CI]`, 'right'),
           column('threshold', 'right'),
           column('verdict'),
-          column('evidence', 'left', { wrap: true }),
+          column('evidence', 'left', { wrap: true, form: 'full' }),
         ],
         rows.map((r) =>
           dataRow(
             [
               keyCell(r.key),
               textCell(r.compared),
+              textCell(r.before === null || r.after === null ? '' : `${formatNumber(r.before, 3)} → ${formatNumber(r.after, 3)}`),
               changeCell(r),
               numberCell(r.threshold, r.threshold === null ? '' : METRICS[r.metric].thresholdKind === 'relative' ? pct(r.threshold) : formatNumber(r.threshold, 2)),
-              textCell(r.kind, r.kind === 'regression' ? 'worse' : r.kind === 'improvement' ? 'better' : undefined),
+              r.fails ? textCell([strong(r.kind)], 'worse') : textCell(r.kind, r.kind === 'improvement' ? 'better' : undefined),
               longTextCell(r.note),
             ],
             r.kind === 'regression' ? 'regression' : r.kind === 'improvement' ? 'improvement' : 'none',
@@ -240,8 +242,14 @@ export function changesSection(ctx: MachineContext): Section | null {
       ),
     );
   }
+  const findings = rows.filter((r) => r.kind === 'regression' || r.kind === 'improvement').length;
+  const last = blocks.at(-1);
+  // The full form shows the findings and as many of the largest other changes as the short one, the rest collapsed.
+  if (last?.kind === 'table') blocks[blocks.length - 1] = { ...last, fullLead: Math.max(findings, ctx.limits.changeRows) };
   if (changes.groups.length > 0) {
-    blocks.push({ kind: 'list', items: changes.groups.map((g) => groupItem(g, ctx.limits, ctx.where)), lead: changes.groups.length, rest: null });
+    // Keys of a group that also fails the gate are listed under “What failed the gate”; here only its reason.
+    const listed = new Set(changes.problems.map((p) => p.kind as string));
+    blocks.push({ kind: 'list', items: changes.groups.map((g) => groupItem(g, ctx.limits, ctx.where, listed.has(g.kind))), lead: changes.groups.length, rest: null });
   }
   if (changes.versionChanges.length > 0) {
     blocks.push({ kind: 'list', items: changes.versionChanges.map((v) => keysItem([strong(v.change)], v.keys, ctx.limits.groupKeys, ctx.where)), lead: changes.versionChanges.length, rest: null });
@@ -276,7 +284,7 @@ function reversalTable(ctx: MachineContext, reversals: readonly Reversal[], tone
           textCell(`${r.a} vs ${r.b}`),
           textCell([strong(r.fasterUnderReference), ' under ', code(r.referenceId), ` (${ratio(ref)})`]),
           textCell([strong(r.fasterUnderCompiler), ' under ', code(r.compilerId), ` (${ratio(cmp)})`]),
-          textCell(r.caseKeys.flatMap((k, i): Span[] => (i === 0 ? [code(k)] : [', ', code(k)]))),
+          textCell(r.caseKeys.flatMap((k, i): Span[] => (i === 0 ? [code(k)] : [' ', code(k)])), 'keys'),
         ],
         tone,
       );
@@ -433,9 +441,9 @@ export function frictionSection(ctx: MachineContext): Section | null {
       [
         textCell(seriesModel(s)),
         textCell([code(s.compilerId)]),
-        valueCell(s.beta),
+        valueCell(s.beta, { fixed: 2 }),
         textCell(s.knee === null ? '—' : `b=${s.knee}`),
-        c === null ? textCell(gapText(s), 'muted') : valueCell(c.mitigation),
+        c === null ? textCell(gapText(s), 'muted') : valueCell(c.mitigation, { fixed: 2, signed: true }),
         c === null
           ? emptyCell
           : textCell(speedups.flatMap((p, i): Span[] => [...(i === 0 ? [] : ['; ']), `b=${p.batch}: `, ...valueSpans(valueCell(p.speedup, { suffix: '×' }))])),
@@ -453,7 +461,7 @@ export function frictionSection(ctx: MachineContext): Section | null {
         metricColumn('friction-beta', 'β'),
         column('knee', 'right', { title: `Smaller batch of the first neighbouring pair whose marginal β ≥ ${KNEE_BETA}` }),
         metricColumn('friction-mitigation', 'mitigation vs reference'),
-        { ...metricColumn('batch-speedup', 'speedup per batch', 'left'), form: 'full' },
+        { ...metricColumn('batch-speedup', 'speedup per batch', 'left'), form: 'full', wrap: true },
         column('points'),
       ],
       rows,
@@ -617,7 +625,7 @@ export function chartsSection(ctx: MachineContext): Section | null {
     );
   }
   if (left > 0) blocks.push({ kind: 'paragraph', role: 'explain', text: [`… ${plural(left, 'chart')} more in ${ctx.where}.`], form: 'short' });
-  return section(ctx, 'charts', 'Charts', blocks);
+  return section(ctx, 'charts', 'Charts', blocks, { collapsedInShortForm: true });
 }
 
 export function orderingsSection(ctx: MachineContext): Section | null {
