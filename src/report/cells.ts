@@ -71,9 +71,12 @@ export function keyCell(key: string): TextCell {
   return short === key ? { kind: 'text', text: [code(key)] } : { kind: 'text', text: [code(key)], brief: [code(short)] };
 }
 
-/** Text that the short form shows shortened to BRIEF_CHARS. */
-export function longTextCell(value: string, tone?: TextCell['tone']): TextCell {
-  const short = brief(value, BRIEF_CHARS);
+/** Longest error message of a failed case the short form shows (the runtime's words matter there). */
+export const BRIEF_ERROR_CHARS = 400;
+
+/** Text that the short form shows shortened to `max` characters. */
+export function longTextCell(value: string, tone?: TextCell['tone'], max = BRIEF_CHARS): TextCell {
+  const short = brief(value, max);
   return { kind: 'text', text: [value], ...(short === value ? {} : { brief: [short] }), ...(tone === undefined ? {} : { tone }) };
 }
 

@@ -9,7 +9,7 @@ import type { DepthSeries, FrictionSeries, MetricsSummary, MissingPoint, Reversa
 import { formatSpread } from '../results/baseline.ts';
 import type { CaseResult, RunResult } from '../results/schema.ts';
 import type { Verdict } from '../gate/verdict.ts';
-import { BRIEF_CHARS, code, column, emptyCell, keyCell, longTextCell, metricColumn, numberCell, strong, textCell, valueCell } from './cells.ts';
+import { BRIEF_CHARS, BRIEF_ERROR_CHARS, code, column, emptyCell, keyCell, longTextCell, metricColumn, numberCell, strong, textCell, valueCell } from './cells.ts';
 import type { ChangeGroup, ChangeRow, Changes, ReversalStatus } from './changes.ts';
 import { betaChart, compilerOrder, latencyCharts, ratioCharts, speedupCharts } from './charts.ts';
 import { brief, formatCount, formatMs, formatNumber, formatRatio, plural } from './format.ts';
@@ -140,7 +140,7 @@ export function problemsSection(ctx: MachineContext): Section | null {
   const items: ListItem[] = kinds.map((kind) => {
     const mine = problems.filter((p) => p.kind === kind);
     const [noun, where] = PROBLEM_LABEL[kind] ?? [kind, ''];
-    const head: Text = [strong(plural(mine.length, noun, noun === 'missing' ? 'missing' : `${noun}s`)), where === '' ? '' : ` — ${where}`];
+    const head: Text = [strong(plural(mine.length, noun, noun === 'missing' || noun === 'failed' ? noun : `${noun}s`)), where === '' ? '' : ` — ${where}`];
     if (kind === 'hardware-mismatch') return { text: [...head, `: ${mine.map((p) => p.message).join('; ')}`] };
     const item = keysItem(head, mine.map((p) => p.key), ctx.limits.problemKeys, ctx.where);
     return { ...item, more: { summary: ['every message'], items: mine.map((p) => [code(p.key), `: ${p.message}`]) } };
@@ -364,7 +364,7 @@ export function notMeasuredSection(ctx: MachineContext): Section | null {
   const failed = run.cases.filter((c): c is Extract<CaseResult, { state: 'failed' }> => c.state === 'failed');
   const unavailable = run.cases.filter((c): c is Extract<CaseResult, { state: 'unavailable' }> => c.state === 'unavailable');
   if (failed.length + unavailable.length === 0) return null;
-  const rows: Row[] = failed.map((c) => dataRow([keyCell(c.key), textCell(`failed (${c.phase})`), longTextCell(c.error, 'error')], 'failed'));
+  const rows: Row[] = failed.map((c) => dataRow([keyCell(c.key), textCell(`failed (${c.phase})`), longTextCell(c.error, 'error', BRIEF_ERROR_CHARS)], 'failed'));
   // Unavailable cases share a reason per compiler: one row per (compiler, reason), the keys listed in the full form.
   const groups = new Map<string, Extract<CaseResult, { state: 'unavailable' }>[]>();
   for (const c of unavailable) {
