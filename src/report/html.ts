@@ -4,7 +4,7 @@
  * anything). It walks the same model as the Markdown — every row of every table, every chart drawn as
  * SVG by `svg.ts` — and computes, selects and judges nothing. Several machines give one section each.
  */
-import type { Block, Cell, Chart, Column, MachineReport, Mark, Report, ReportCompiler, Row, Section, Span, Status, Text, VerdictLine } from './model.ts';
+import type { Block, Cell, Chart, Column, MachineReport, Report, ReportCompiler, Row, Section, Span, Status, Text, VerdictLine } from './model.ts';
 import { dotChart, escapeXml, lineChart, MARKERS, PALETTE, REFERENCE_COLOUR, type MarkerShape } from './svg.ts';
 
 /** The page's Content-Security-Policy: nothing may be loaded or run; inline styles and data: images only. */
@@ -201,7 +201,6 @@ function sectionHtml(s: Section, styles: ReadonlyMap<string, CompilerStyle>): st
 /** Status glyphs present in common text fonts (emoji fonts are often missing on CI machines and servers). */
 export const STATUS_ICON: Readonly<Record<Status, string>> = { pass: '✓', fail: '✗', neutral: '○' };
 const iconHtml = (status: Status): string => `<span class="icon ${status}" aria-hidden="true">${STATUS_ICON[status]}</span>`;
-const markStatus = (mark: Mark): Status => (mark === 'incomplete' ? 'fail' : mark);
 
 /** The verdict line as plain text (as in the Markdown, without its formatting). */
 export function verdictText(v: VerdictLine): string {
