@@ -18,7 +18,9 @@ import { hardwareFingerprint } from './harness/fingerprint.ts';
 import { packageVersion } from './harness/package-version.ts';
 import { outputDirsFromEnv, type OutputDirs } from './output-dirs.ts';
 import type { RunPlan } from './plan.ts';
-import { green, red, renderCaseSummary } from './report/console.ts';
+import { buildReport } from './report/build.ts';
+import { green, red, renderConsole } from './report/console.ts';
+import { bencherMetricFormat, githubActionBenchmarkEntries } from './report/history.ts';
 import { renderHtml } from './report/html.ts';
 import { renderMarkdown } from './report/markdown.ts';
 import { BaselineError, loadBaseline, type Baseline } from './results/baseline.ts';
@@ -193,6 +195,7 @@ export async function finish(input: FinishInput): Promise<Finished> {
   for (const notice of options.notices ?? []) lines.push(`bench: ${notice}`);
 
   let evaluation: Evaluation | null = null;
+  let report: ReturnType<typeof buildReport> | null = null;
   let usage: string | null = null;
   let reportFiles: Outputs['files'] = [];
   let summary: string | null = null;
@@ -211,11 +214,20 @@ export async function finish(input: FinishInput): Promise<Finished> {
         harnessErrors,
         requireBaseline: options.requireBaseline,
       });
-      const markdown = renderMarkdown({ run, metrics: evaluation.metrics, verdict: evaluation.verdict, harnessErrors });
-      const html = renderHtml({ machines: [{ run, metrics: evaluation.metrics, verdict: evaluation.verdict, harnessErrors }] });
+      const htmlPath = join(options.reportsDir, 'bench.html');
+      const baselineReversalIds = inputs.baseline?.metrics.reversals.map((r) => r.id);
+      report = buildReport({
+        machines: [{ run, metrics: evaluation.metrics, verdict: evaluation.verdict, harnessErrors, ...(baselineReversalIds === undefined ? {} : { baselineReversalIds }) }],
+        where: `${htmlPath} and the results JSON`,
+      });
+      const markdown = renderMarkdown(report);
+      const history = { run, metrics: evaluation.metrics };
       reportFiles = [
         { path: join(options.reportsDir, 'bench.md'), contents: markdown },
-        { path: join(options.reportsDir, 'bench.html'), contents: html },
+        { path: htmlPath, contents: renderHtml(report) },
+        // History exports: github-action-benchmark (customSmallerIsBetter) and Bencher (BMF).
+        { path: join(options.reportsDir, 'history-gab.json'), contents: stableJson(githubActionBenchmarkEntries(history)) },
+        { path: join(options.reportsDir, 'bmf.json'), contents: stableJson(bencherMetricFormat(history)) },
       ];
       summary = markdown;
     } catch (error) {
@@ -232,17 +244,16 @@ export async function finish(input: FinishInput): Promise<Finished> {
     return { exitCode: exitCodeOf('usage'), outcome: 'usage', run, base, evaluation: null };
   }
   if (evaluation === null) return { exitCode: exitCodeOf('incomplete'), outcome: 'incomplete', run, base, evaluation: null };
-  printVerdict(run, evaluation, harnessErrors, baselinePath, options);
+  printVerdict(evaluation, report, harnessErrors, baselinePath, options);
   if (evaluation.outcome === 'interrupted') log(`bench: run interrupted (${run.interruptedBy}): results so far are written and marked incomplete`);
   return { exitCode: exitCodeOf(evaluation.outcome, options.requireBaseline), outcome: evaluation.outcome, run, base, evaluation };
 }
 
-function printVerdict(run: RunResult, evaluation: Evaluation, harnessErrors: readonly HarnessError[], baselinePath: string, options: FinishOptions): void {
-  const { metrics, verdict, outcome } = evaluation;
+function printVerdict(evaluation: Evaluation, report: ReturnType<typeof buildReport> | null, harnessErrors: readonly HarnessError[], baselinePath: string, options: FinishOptions): void {
+  const { verdict, outcome } = evaluation;
   log();
-  log(renderCaseSummary(run.cases, metrics.cases));
+  if (report !== null) log(renderConsole(report));
   log();
-  for (const reversal of metrics.reversals) log(`reversal: ${reversal.message}`);
   const errorsLine = `bench: FAIL: ${harnessErrors.length} error${harnessErrors.length === 1 ? '' : 's'} outside any case (the "ERROR in" lines above); the run is incomplete`;
   const reports = `${join(options.reportsDir, 'bench.md')} and ${join(options.reportsDir, 'bench.html')}`;
   if (verdict === null) {

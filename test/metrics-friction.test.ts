@@ -65,6 +65,8 @@ describe('batch friction β', () => {
     const ref = m.friction.find((f) => f.series === 'blocks/resnet-basic/ort-cpu-disabled/d=4');
     expect(ref?.comparison).toBeNull();
     expect(ref?.comparisonNote).toBe('this compiler is the reference');
+    expect(ref?.comparisonGap).toBe('is-reference');
+    expect(s?.comparisonGap).toBeUndefined();
   });
 
   it('uses completed points only, lists the missing ones, and is null (not NaN) with fewer than 2', () => {

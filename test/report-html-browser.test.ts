@@ -14,7 +14,9 @@ import { DEFAULT_GATE_CONFIG, metricsOptionsFromGateConfig, type GateConfig } fr
 import { gate } from '../src/gate/gate.ts';
 import { computeMetrics } from '../src/metrics/compute.ts';
 import { baselineFromRun } from '../src/results/baseline.ts';
-import { renderHtml, type HtmlMachine } from '../src/report/html.ts';
+import { crossHardwareReversals, crossHardwareTable } from '../src/metrics/cross-hardware.ts';
+import { buildReport, type ReportMachine } from '../src/report/build.ts';
+import { renderHtml } from '../src/report/html.ts';
 import { browserAvailability, CHROMIUM_PATH, launchChromium } from './support/chromium.ts';
 import { evenSamples, makeRun, sweep, type SyntheticCase } from './support/synthetic-run.ts';
 
@@ -56,15 +58,20 @@ function cases(slowdown = 1): SyntheticCase[] {
   return out;
 }
 
-function machines(): HtmlMachine[] {
+function machines(): ReportMachine[] {
   const options = metricsOptionsFromGateConfig(CONFIG);
-  const baselineRun = makeRun(cases(0.8).filter((c) => c.state === undefined));
+  // In the baseline vit-like stays slower than cnn-like under ort-cpu-all at b=32: that reversal is new, b=8's is known.
+  const baselineRun = makeRun(
+    cases(0.8)
+      .filter((c) => c.state === undefined)
+      .map((c) => (c.model === 'vit-like' && c.compiler === 'ort-cpu-all' && c.batch === 32 ? arch('vit-like', 'ort-cpu-all', 32, 15) : c)),
+  );
   const baseline = baselineFromRun(baselineRun, computeMetrics(baselineRun, options));
   const run = makeRun(cases());
   const metrics = computeMetrics(run, options);
   const second = makeRun(cases().filter((c) => c.state === undefined && c.model !== 'mlp'), { hardwareId: 'second-box-4c' });
   return [
-    { run, metrics, verdict: gate(run, baseline, metrics, baseline.metrics, CONFIG) },
+    { run, metrics, verdict: gate(run, baseline, metrics, baseline.metrics, CONFIG), baselineReversalIds: baseline.metrics.reversals.map((r) => r.id) },
     { run: second, metrics: computeMetrics(second, options), verdict: null },
   ];
 }
@@ -93,7 +100,8 @@ if (availability.kind === 'missing') {
 
       beforeAll(async () => {
         started = performance.now();
-        writeFileSync(file, renderHtml({ title: 'browser test', machines: machines(), crossHardware: '<h3>Across hardware</h3><p>pre-rendered</p>' }));
+        const all = machines();
+        writeFileSync(file, renderHtml(buildReport({ title: 'browser test', machines: all, crossHardware: { table: crossHardwareTable(all), reversals: crossHardwareReversals(all) } })));
         browser = await launchChromium();
         page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
         page.on('console', (m) => {
@@ -115,13 +123,19 @@ if (availability.kind === 'missing') {
         expect(requests).toEqual([pathToFileURL(file).href]);
       });
 
-      it('shows the overall verdict first and one section per machine', async () => {
+      it('shows the overall verdict first, the headline, and one section per machine; new reversals open, known ones collapsed', async () => {
         const first = await page.locator('h2').first().innerText();
-        expect(first).toContain('FAIL: 1 of 2 machines failed');
+        expect(first).toMatch(/^✗ FAIL on 1 of 2 machines — test-cpu-8c-16g: FAIL: \d+ regressions?, 1 new reversal/);
+        // One row per hardware and compiler: 5 compilers on the first machine (one failed, one unavailable), 3 on the second.
+        expect(await page.locator('#headline table tbody tr').count()).toBe(8);
         expect(await page.locator('section.machine').count()).toBe(2);
         expect(await page.locator('#m0-verdict').innerText()).toMatch(/^✗ FAIL: \d+ regressions?/);
-        expect(await page.locator('#m0-reversals .callout.reversal').isVisible()).toBe(true);
-        expect(await page.locator('#m0-reversals tr.reversal').count()).toBeGreaterThan(0);
+        expect(await page.locator('#m0-new-reversals tr.reversal').count()).toBe(1);
+        expect(await page.locator('#m0-new-reversals tr.reversal').isVisible()).toBe(true);
+        expect(await page.locator('#m0-new-reversals h3').innerText()).toBe('New reversals (2)');
+        const known = page.locator('#m0-known-reversals details');
+        expect(await known.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+        expect(await page.locator('#m0-known-reversals summary').innerText()).toBe('Known reversals (2): also in the baseline, not failures'); // ort-cpu-all at b=8, ort-cpu-extended at b=32
       });
 
       it('draws every chart with a size and with drawn lines or marks', async () => {
@@ -190,7 +204,7 @@ if (availability.kind === 'missing') {
         expect(await page.evaluate(() => (window as unknown as { __xss?: string }).__xss)).toBeUndefined();
         expect(await page.evaluate(() => document.scripts.length)).toBe(0);
         expect(await page.locator('img').count()).toBe(0);
-        const cases = page.locator('#m0-cases details.all-cases');
+        const cases = page.locator('#m0-cases details.section-details');
         expect(await cases.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
         await page.locator('#m0-cases summary').click();
         expect(await cases.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);

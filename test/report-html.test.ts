@@ -3,11 +3,14 @@ import { DEFAULT_GATE_CONFIG, metricsOptionsFromGateConfig, type GateConfig } fr
 import { gate } from '../src/gate/gate.ts';
 import type { Verdict } from '../src/gate/verdict.ts';
 import { computeMetrics } from '../src/metrics/compute.ts';
+import { crossHardwareReversals, crossHardwareTable } from '../src/metrics/cross-hardware.ts';
 import type { MetricsSummary } from '../src/metrics/types.ts';
 import { baselineFromRun } from '../src/results/baseline.ts';
 import type { RunResult } from '../src/results/schema.ts';
-import { HTML_CSP, renderHtml, verdictText, type HtmlMachine } from '../src/report/html.ts';
-import { formatValue, renderMarkdown } from '../src/report/markdown.ts';
+import { buildReport, type ReportMachine } from '../src/report/build.ts';
+import { formatValue } from '../src/report/format.ts';
+import { HTML_CSP, renderHtml, verdictText } from '../src/report/html.ts';
+import { renderMarkdown } from '../src/report/markdown.ts';
 import { escapeXml, lineChart, linearTicks, logTicks, dotChart, formatTick } from '../src/report/svg.ts';
 import { evenSamples, makeRun, sweep, type SyntheticCase } from './support/synthetic-run.ts';
 
@@ -48,22 +51,25 @@ function cases(slowdown = 1): SyntheticCase[] {
   ];
 }
 
-function gatedMachine(): HtmlMachine & { verdict: Verdict } {
+function gatedMachine(): ReportMachine & { verdict: Verdict } {
   const options = metricsOptionsFromGateConfig(CONFIG);
   const baselineRun = makeRun(cases(0.7).filter((c) => c.state === undefined));
   const baseline = baselineFromRun(baselineRun, computeMetrics(baselineRun, options));
   const run = makeRun(cases());
   const metrics = computeMetrics(run, options);
-  return { run, metrics, verdict: gate(run, baseline, metrics, baseline.metrics, CONFIG) };
+  return { run, metrics, verdict: gate(run, baseline, metrics, baseline.metrics, CONFIG), baselineReversalIds: baseline.metrics.reversals.map((r) => r.id) };
 }
 
-function ungatedMachine(): HtmlMachine {
+function ungatedMachine(): ReportMachine {
   const run = makeRun(cases().filter((c) => c.state === undefined), { hardwareId: 'other-gpu-box' });
   return { run, metrics: computeMetrics(run, metricsOptionsFromGateConfig(CONFIG)), verdict: null };
 }
 
 const gated = gatedMachine();
-const html = renderHtml({ machines: [gated] });
+const report = buildReport({ machines: [gated] });
+const html = renderHtml(report);
+/** The page of a report built from these machines. */
+const page = (...machines: ReportMachine[]): string => renderHtml(buildReport({ machines }));
 
 /** Every start tag with its attributes (quoted values kept whole, so escaped text inside them is not mistaken for markup). */
 function tagsOf(text: string): { name: string; attributes: [string, string][] }[] {
@@ -98,17 +104,31 @@ describe('renderHtml: page', () => {
     expect(firstHeading?.[1]).toContain(escapeXml(gated.verdict.summaryLine));
     expect(gated.verdict.summaryLine).toMatch(/^FAIL: \d+ regressions?/);
     expect(html.indexOf('class="verdict fail"')).toBeLessThan(html.indexOf('<section class="report-section'));
-    expect(verdictText(gated)).toBe(`✗ ${gated.verdict.summaryLine} — graph-compiler-bench on test-cpu-8c-16g`);
+    expect(verdictText(report.machines[0]!.verdict)).toBe(`✗ ${gated.verdict.summaryLine} — graph-compiler-bench on test-cpu-8c-16g`);
     expect(firstHeading?.[1]).toContain('<span class="icon fail" aria-hidden="true">✗</span>');
     // The run line counts states.
     expect(html).toMatch(/<strong>\d+<\/strong> cases measured, <strong>1<\/strong> failed, <strong>1<\/strong> unavailable/);
   });
 
-  it('has the Markdown report’s sections, in the same order, plus its headings', () => {
-    expect(sectionIds(html)).toEqual(['m0-problems', 'm0-reversals', 'm0-not-measured', 'm0-friction', 'm0-depth', 'm0-compile', 'm0-charts', 'm0-cases', 'm0-hardware']);
-    const markdown = renderMarkdown(gated, { maxLength: 10_000_000 });
-    const headings = [...markdown.matchAll(/^### (.+)$/gm)].map((m) => m[1] as string);
-    expect(headings.length).toBeGreaterThanOrEqual(7);
+  it('has the Markdown report’s sections, in the same order, the headline first, plus the orderings', () => {
+    expect(sectionIds(html)).toEqual([
+      'headline',
+      'm0-problems',
+      'm0-changes',
+      'm0-new-reversals',
+      'm0-known-reversals',
+      'm0-not-measured',
+      'm0-friction',
+      'm0-depth',
+      'm0-compile',
+      'm0-charts',
+      'm0-orderings',
+      'm0-cases',
+      'm0-hardware',
+    ]);
+    const markdown = renderMarkdown(report);
+    const headings = [...markdown.matchAll(/^### (.+)$/gm), ...markdown.matchAll(/<summary><b>(.+?)<\/b><\/summary>/g)].map((m) => (m[1] as string).replace(/\\(.)/g, '$1'));
+    expect(headings.length).toBeGreaterThanOrEqual(11);
     for (const heading of headings) expect(html).toContain(`<h3>${escapeXml(heading)}</h3>`);
     expect(html).toContain(`<h3>All cases (${gated.run.cases.length})</h3>`);
     expect(html).toContain('<h3>Hardware and settings</h3>');
@@ -119,17 +139,20 @@ describe('renderHtml: page', () => {
     for (const p of gated.verdict.problems) expect(problems).toContain(`<code>${escapeXml(p.key)}</code>: ${escapeXml(p.message)}`);
     const regressions = gated.verdict.cases.filter((c) => c.kind === 'regression');
     expect(regressions.length).toBeGreaterThan(0);
-    expect(problems.match(/<tr class="regression">/g)).toHaveLength(regressions.length);
+    const changes = /<section[^>]*id="m0-changes">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+    expect(changes.match(/<tr class="regression">/g)).toHaveLength(regressions.length);
+    for (const c of regressions) expect(changes).toContain(`<code>${escapeXml(c.key)}</code>`);
   });
 
-  it('highlights reversals with a coloured callout, a table and ringed points', () => {
+  it('labels a reversal the baseline has as known: collapsed, no red callout, its points ringed', () => {
     const { metrics } = gated;
     expect(metrics.reversals).toHaveLength(1);
-    const section = /<section[^>]*id="m0-reversals">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
-    expect(html).toContain('<section class="report-section has-reversals" id="m0-reversals">');
-    expect(section).toContain('<div class="callout reversal" role="note"><strong>1 reversal of archetype ordering.</strong>');
-    expect(section).toContain(escapeXml(metrics.reversals[0]?.message ?? '?'));
-    expect(section.match(/<tr class="reversal">/g)?.length).toBeGreaterThanOrEqual(1);
+    const fresh = /<section[^>]*id="m0-new-reversals">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+    expect(fresh).toContain('<div class="callout ok" role="note">None: no reversal or flipped ordering that the baseline lacks. 1 known and 0 other reversals are listed below, collapsed.</div>');
+    const known = /<section[^>]*id="m0-known-reversals">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
+    expect(known).toContain('<details class="section-details known-reversals"><summary><h3>Known reversals (1): also in the baseline, not failures</h3></summary>');
+    expect(known).toContain('<td>b=16</td><td>cnn-like vs vit-like</td><td class="wrap"><strong>cnn-like</strong> under <code>ort-cpu-disabled</code>');
+    expect(html).not.toContain('callout reversal');
     const [ratio] = chartsOf(html, 'archetype-ratio');
     expect(ratio).toContain('— 1 reversal');
     // The compiler's and the reference's point at b=16 are ringed; the 1.0 line is drawn.
@@ -137,36 +160,61 @@ describe('renderHtml: page', () => {
     expect(ratio).toContain('class="reference-line"');
   });
 
+  it('puts a reversal the baseline lacks first, in red, and fails on it', () => {
+    const options = metricsOptionsFromGateConfig(CONFIG);
+    // In the baseline vit-like is slower than cnn-like under ort-cpu-all at b=16 too: no reversal there.
+    const before = makeRun(cases().filter((c) => c.state === undefined).map((c) => (c.model === 'vit-like' && c.compiler === 'ort-cpu-all' && c.batch === 16 ? arch('vit-like', 'ort-cpu-all', 16, 8) : c)));
+    const baseline = baselineFromRun(before, computeMetrics(before, options));
+    expect(baseline.metrics.reversals).toEqual([]);
+    const run = makeRun(cases());
+    const metrics = computeMetrics(run, options);
+    const verdict = gate(run, baseline, metrics, baseline.metrics, CONFIG);
+    expect(verdict.reversals.map((r) => r.kind).sort()).toEqual(['flipped-ordering', 'new-reversal']);
+    const text = renderHtml(buildReport({ machines: [{ run, metrics, verdict, baselineReversalIds: [] }] }));
+    const fresh = /<section[^>]*id="m0-new-reversals">([\s\S]*?)<\/section>/.exec(text)?.[1] ?? '';
+    expect(text).toContain('<section class="report-section has-findings" id="m0-new-reversals">\n<h3>New reversals (2)</h3>');
+    expect(fresh.match(/<tr class="reversal">/g)).toHaveLength(1);
+    expect(fresh).toContain('<strong>flipped ordering</strong> <code>ort-cpu-all/b=16/cnn-like~vit-like</code>');
+    expect(text).not.toContain('id="m0-known-reversals"');
+  });
+
   it('says so when there are no reversals', () => {
     const run = makeRun(cases().filter((c) => c.batch !== 16 || c.suite !== undefined || c.depth !== undefined));
     const metrics = computeMetrics(run, metricsOptionsFromGateConfig(CONFIG));
     expect(metrics.reversals).toHaveLength(0);
-    const page = renderHtml({ machines: [{ run, metrics, verdict: null }] });
-    expect(page).toContain('<div class="callout ok">None: every compiler keeps the reference&#39;s significant ordering of the 1 archetype pairs.</div>');
-    expect(page).not.toContain('callout reversal');
+    const text = page({ run, metrics, verdict: null });
+    expect(text).toContain('<div class="callout ok" role="note">None: every compiler keeps the reference&#39;s significant ordering of the 1 archetype pair.</div>');
+    expect(text).not.toContain('callout reversal');
   });
 
-  it('renders friction tables per compiler, depth gain and compile cost with the same numbers as the Markdown', () => {
+  it('renders friction, depth gain and compile cost with the same numbers as the Markdown', () => {
     const { metrics } = gated;
+    const markdown = renderMarkdown(report);
     const friction = /<section[^>]*id="m0-friction">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
-    const compilers = [...new Set(metrics.friction.map((s) => s.compilerId))];
-    expect(friction.match(/<h4 class="compiler-heading">/g)).toHaveLength(compilers.length);
+    expect(friction.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0].match(/<tr/g)).toHaveLength(metrics.friction.length);
+    // β on its fixed 0–1 scale with two decimals, the same text in both forms.
     for (const s of metrics.friction) {
-      if (s.beta.value !== null) expect(friction).toContain(escapeXml(formatValue(s.beta).split(' [')[0] as string));
+      if (s.beta.value === null || s.beta.ci === null) continue;
+      const text = `${s.beta.value.toFixed(2)} [${s.beta.ci.lower.toFixed(2)}, ${s.beta.ci.upper.toFixed(2)}]`;
+      expect(friction).toContain(`${text.replace(' [', ' <span class="ci">[')}</span>`);
+      if (s.depth === null || s.depth === 4) expect(markdown).toMatch(new RegExp(`\\| +${text.replace(/[.[\]]/g, '\\$&')} +\\|`));
     }
+    expect(friction).toContain('<strong>Knee</strong>: the smaller batch of the first pair of neighbouring batches whose marginal β');
     const depth = /<section[^>]*id="m0-depth">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
     const all = metrics.depth.find((s) => s.compilerId === 'ort-cpu-all' && s.batch === 16);
     expect(all?.comparison?.depthGain.value).not.toBeNull();
-    expect(depth).toContain(escapeXml(formatValue(all!.comparison!.depthGain).split(' [')[0] as string));
+    const gain = `${formatValue(all!.comparison!.depthGain).split(' [')[0] as string}×`;
+    expect(depth).toContain(escapeXml(gain));
+    expect(markdown).toContain(gain);
     const compile = /<section[^>]*id="m0-compile">([\s\S]*?)<\/section>/.exec(html)?.[1] ?? '';
     expect(compile).toContain('break-even inferences');
   });
 
   it('keeps every case in a collapsed <details>, failures with their (escaped) error', () => {
-    const cases = /<details class="all-cases">([\s\S]*?)<\/details>/.exec(html)?.[1] ?? '';
+    const cases = /<details class="section-details cases">([\s\S]*?)<\/details>/.exec(html)?.[1] ?? '';
     for (const c of gated.run.cases) expect(cases).toContain(`<code>${escapeXml(c.key)}</code>`);
     expect(cases).toContain(`failed (run): ${escapeXml(SCRIPT_ERROR)}`);
-    expect(html).not.toContain('<details class="all-cases" open');
+    expect(html).not.toContain('<details class="section-details cases" open');
   });
 
   it('escapes every piece of text: errors, keys, model names', () => {
@@ -224,47 +272,56 @@ describe('renderHtml: charts', () => {
     expect(labels).toEqual(expect.arrayContaining(['2', '5', '10']));
   });
 
-  it('one machine section per machine, with an overview and the cross-hardware section', () => {
+  it('one machine section per machine, with an overview, the headline and the cross-hardware section', () => {
     const other = ungatedMachine();
-    const page = renderHtml({ title: 'merged <report>', machines: [gated, other], crossHardware: '<h3>Across hardware</h3><table><tr><td>x</td></tr></table>' });
-    expect(page).toContain('<title>merged &lt;report&gt;</title>');
-    expect(page.match(/<section class="machine" /g)).toHaveLength(2);
-    expect(page).toContain('data-hardware="test-cpu-8c-16g"');
-    expect(page).toContain('data-hardware="other-gpu-box"');
-    expect(page).toContain('<h2 class="verdict fail" id="overall-verdict"><span class="icon fail" aria-hidden="true">✗</span> <span class="verdict-text">FAIL: 1 of 2 machines failed</span></h2>');
-    expect(page).toContain(`<a href="#m1">${escapeXml(verdictText(other))}</a>`);
-    expect(verdictText(other)).toContain('measured, not gated');
-    expect(page.indexOf('<h3>Across hardware</h3>')).toBeLessThan(page.indexOf('id="m0"'));
+    const machines = [gated, other];
+    const merged = buildReport({ title: 'merged <report>', machines, crossHardware: { table: crossHardwareTable(machines), reversals: crossHardwareReversals(machines) } });
+    const text = renderHtml(merged);
+    expect(text).toContain('<title>merged &lt;report&gt;</title>');
+    expect(text.match(/<section class="machine" /g)).toHaveLength(2);
+    expect(text).toContain('data-hardware="test-cpu-8c-16g"');
+    expect(text).toContain('data-hardware="other-gpu-box"');
+    expect(text).toContain(
+      `<h2 class="verdict fail" id="overall-verdict"><span class="icon fail" aria-hidden="true">✗</span> <span class="verdict-text">FAIL on 1 of 2 machines — test-cpu-8c-16g: ${escapeXml(gated.verdict.summaryLine)}</span></h2>`,
+    );
+    const otherLine = merged.machines[1]!.verdict;
+    expect(text).toContain(`<a href="#m1">${escapeXml(verdictText(otherLine))}</a>`);
+    expect(verdictText(otherLine)).toBe('○ measured, not gated — graph-compiler-bench on other-gpu-box');
+    // The headline has a row per hardware and compiler; the cross-hardware section precedes the machines.
+    expect(text.indexOf('id="headline"')).toBeLessThan(text.indexOf('id="cross-hardware"'));
+    expect(text.indexOf('<h3>Cross-hardware reversals (0)</h3>')).toBeLessThan(text.indexOf('id="m0"'));
+    const headline = /<section[^>]*id="headline">([\s\S]*?)<\/section>/.exec(text)?.[1] ?? '';
+    expect(headline.match(/<tbody>[\s\S]*?<\/tbody>/)?.[0].match(/<tr/g)).toHaveLength(gated.metrics.compilers.length + other.metrics.compilers.length);
     // Section ids are unique per machine.
-    const ids = [...page.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
+    const ids = [...text.matchAll(/ id="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
-    expect(sectionIds(page).filter((id) => id.startsWith('m1-'))).toContain('m1-friction');
+    expect(sectionIds(text).filter((id) => id.startsWith('m1-'))).toContain('m1-friction');
     // The same compiler gets the same colour on every machine.
-    const colours = (text: string) =>
-      [...text.matchAll(/data-series="ort-cpu-all">(?:<path class="whisker"[^>]*>)*<path class="series" d="[^"]*" fill="none" stroke="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1]);
-    const [first, second] = page.split('<section class="machine" ').slice(1);
+    const colours = (part: string) =>
+      [...part.matchAll(/data-series="ort-cpu-all">(?:<path class="whisker"[^>]*>)*<path class="series" d="[^"]*" fill="none" stroke="(#[0-9A-Fa-f]{6})"/g)].map((m) => m[1]);
+    const [first, second] = text.split('<section class="machine" ').slice(1);
     expect(colours(first ?? '').length).toBeGreaterThan(0);
     expect(new Set([...colours(first ?? ''), ...colours(second ?? '')])).toEqual(new Set([colours(first ?? '')[0]]));
   });
 
   it('copes with an empty run and with a run whose every case failed', () => {
     const empty = makeRun([]);
-    const page = renderHtml({ machines: [{ run: empty, metrics: computeMetrics(empty), verdict: null }] });
-    expect(page).toContain('measured, not gated');
-    expect(svgs(page)).toHaveLength(0);
+    const text = page({ run: empty, metrics: computeMetrics(empty), verdict: null });
+    expect(text).toContain('measured, not gated');
+    expect(svgs(text)).toHaveLength(0);
     const failed = makeRun([{ model: 'mlp', compiler: 'ort-cpu-all', batch: 1, depth: 1, state: 'failed', error: 'boom' }]);
-    const failedPage = renderHtml({ machines: [{ run: failed, metrics: computeMetrics(failed), verdict: null }] });
+    const failedPage = page({ run: failed, metrics: computeMetrics(failed), verdict: null });
     expect(failedPage).toContain('class="verdict fail"');
     expect(failedPage).toContain('FAIL: 1 failed cases');
-    expect(renderHtml({ machines: [] })).toContain('No runs to report');
+    expect(page()).toContain('No runs to report');
   });
 
   it('marks an incomplete run', () => {
     const run: RunResult = makeRun(cases().slice(0, 4), { complete: false });
     const metrics: MetricsSummary = computeMetrics(run, metricsOptionsFromGateConfig(CONFIG));
-    const page = renderHtml({ machines: [{ run, metrics, verdict: null }] });
-    expect(page).toContain('INCOMPLETE RUN');
-    expect(page).toContain('class="callout warn"');
+    const text = page({ run, metrics, verdict: null });
+    expect(text).toContain('INCOMPLETE RUN');
+    expect(text).toContain('class="callout warn"');
   });
 });
 

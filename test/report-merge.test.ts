@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_GATE_CONFIG, metricsOptionsFromGateConfig } from '../src/gate/index.ts';
 import { computeMetrics } from '../src/metrics/index.ts';
 import { checkMergeable, crossHardwareReversals, crossHardwareTable, MergeError } from '../src/metrics/cross-hardware.ts';
-import { renderCrossHardwareHtml, renderMergedMarkdown, type MergedInput } from '../src/report/merged-markdown.ts';
-import { COMMENT_MARKER } from '../src/report/markdown.ts';
+import { buildReport } from '../src/report/build.ts';
+import { renderHtml } from '../src/report/html.ts';
+import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../src/report/markdown.ts';
 import { parseRunResult } from '../src/results/run-file.ts';
 
 // Two recorded runs (trimmed to the archetypes and to their first rounds by scripts/thin-run.ts): this
@@ -41,17 +42,32 @@ describe('merging results from two machines', () => {
     expect(Object.keys(row!.latencies).length).toBeGreaterThanOrEqual(4);
   });
 
-  it('renders one report: marker, overall verdict, cross-hardware section, then each machine', () => {
-    const input: MergedInput = { machines, table: crossHardwareTable(machines), reversals: crossHardwareReversals(machines) };
-    const markdown = renderMergedMarkdown(input);
+  it('renders one report: marker, overall verdict, headline, cross-hardware section, then each machine', () => {
+    const crossHardware = { table: crossHardwareTable(machines), reversals: crossHardwareReversals(machines) };
+    const report = buildReport({ machines, crossHardware });
+    const markdown = renderMarkdown(report);
     const lines = markdown.split('\n');
     expect(lines[0]).toBe(COMMENT_MARKER);
-    expect(lines[2]).toMatch(/^## ✅ PASS on 2 machines · \d+ cross-hardware reversals/);
-    expect(markdown).toContain('### Cross-hardware reversals');
-    expect(markdown.indexOf('amd-epyc-2c`')).toBeGreaterThan(markdown.indexOf('### Cross-hardware reversals'));
+    // Neither machine was gated: measured, not gated (never a pass), with the cross-hardware count.
+    expect(lines[2]).toBe(`## ⚪ measured, not gated on 2 machines · ${crossHardware.reversals.length} cross-hardware reversals — graph-compiler-bench`);
+    expect(crossHardware.reversals.length).toBeGreaterThan(1);
+    const at = (text: string) => markdown.indexOf(text);
+    expect(at('### Headline')).toBeGreaterThan(0);
+    expect(at('### Headline')).toBeLessThan(at(`### Cross-hardware reversals (${crossHardware.reversals.length})`));
+    expect(at('## ⚪ measured, not gated — graph-compiler-bench on `amd-epyc-2c`')).toBeGreaterThan(at('### Cross-hardware reversals'));
+    expect(at(`## ⚪ measured, not gated — graph-compiler-bench on \`${H200}\``)).toBeGreaterThan(at('on `amd-epyc-2c`'));
+    // The headline names each hardware with each of its compilers.
+    const headline = markdown.slice(at('### Headline'), at('### Cross-hardware'));
+    for (const m of machines) {
+      for (const c of m.metrics.compilers) expect(headline).toMatch(new RegExp(`^\\| \`${m.run.hardware.id}\` +\\| \`${c.compilerId}\` +\\|`, 'm'));
+    }
+    expect(headline.match(/^\| `(amd-epyc-2c|intel-xeon-16c-nvidia-h200)` /gm)).toHaveLength(machines.reduce((n, m) => n + m.metrics.compilers.length, 0));
     expect(markdown.split(COMMENT_MARKER)).toHaveLength(2); // one marker: one comment
-    expect(markdown.length).toBeLessThanOrEqual(65_536);
-    expect(renderCrossHardwareHtml(input)).toContain('cross-hardware reversal');
+    expect(markdown.length).toBeLessThanOrEqual(GITHUB_COMMENT_LIMIT);
+    expect(markdown.match(/<details>/g)?.length).toBe(markdown.match(/<\/details>/g)?.length);
+    const html = renderHtml(report);
+    expect(html).toContain(`<h3>Cross-hardware reversals (${crossHardware.reversals.length})</h3>`);
+    expect(html.match(/<tr class="reversal">/g)?.length).toBeGreaterThanOrEqual(crossHardware.reversals.length);
   });
 
   it('rejects runs whose fixtures differ for the same case', () => {

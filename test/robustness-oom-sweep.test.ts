@@ -53,6 +53,6 @@ describe('a batch that runs out of memory', () => {
     expect(report).toContain('Metrics are computed over the points that ran; these are left out of every fit.');
     expect(report).toMatch(new RegExp(`\\| \`${key(8).replace(/[/=]/g, '\\$&')}\` +\\| failed \\(out-of-memory\\) +\\| test-fault: failed to allocate 32768 MiB: out of memory`));
     // The friction row: a β over the three points that ran, and "1 missing".
-    expect(report).toMatch(/\| plain-conv d=1 +\| fault-out-of-memory +\| +-?\d\.\d+ \[[^\]]+\] +\|.*\| 1 missing +\|/);
+    expect(report).toMatch(/\| plain-conv d=1 +\| `fault-out-of-memory` +\| +-?\d\.\d+ \[[^\]]+\] +\|.*\| 1 missing +\|/);
   });
 });

@@ -12,8 +12,9 @@ import { baselinePathFor, judge } from '../evaluate.ts';
 import { loadBaseline } from '../results/baseline.ts';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { loadRunResult } from '../results/run-file.ts';
-import { machinePassed, renderCrossHardwareHtml, renderMergedMarkdown, type MergedInput } from '../report/merged-markdown.ts';
+import { buildReport, machinePassed, type ReportMachine } from '../report/build.ts';
 import { renderHtml } from '../report/html.ts';
+import { renderMarkdown } from '../report/markdown.ts';
 import { CliError, runCli } from './run-cli.ts';
 
 const HELP = `Usage: pnpm bench:report <results.json …> [--out reports/pr.md] [--html reports/pr.html] [--no-gate]
@@ -43,21 +44,23 @@ await runCli(async () => {
   checkMergeable(runs);
 
   const config = await loadGateConfig(dirs.gateConfigPath);
-  const machines: MergedInput['machines'][number][] = [];
+  const machines: ReportMachine[] = [];
   for (const { run } of runs) {
     const baseline = values['no-gate'] ? undefined : await loadBaseline(baselinePathFor(run, { baselinesDir: dirs.baselinesDir }));
-    machines.push({ run, ...judge(run, baseline, config) });
+    const baselineReversalIds = baseline?.metrics.reversals.map((r) => r.id);
+    machines.push({ run, ...judge(run, baseline, config), ...(baselineReversalIds === undefined ? {} : { baselineReversalIds }) });
   }
-  const input: MergedInput = { machines, table: crossHardwareTable(machines), reversals: crossHardwareReversals(machines) };
-  const markdown = renderMergedMarkdown(input);
   const out = values.out ?? `${dirs.reportsDir}/pr.md`;
-  await writeFileAtomic(out, markdown);
   const htmlPath = values.html ?? `${dirs.reportsDir}/pr.html`;
-  await writeFileAtomic(htmlPath, renderHtml({ title: 'graph-compiler-bench: merged report', machines, crossHardware: renderCrossHardwareHtml(input) }));
+  const crossHardware = { table: crossHardwareTable(machines), reversals: crossHardwareReversals(machines) };
+  const report = buildReport({ title: 'graph-compiler-bench: merged report', machines, crossHardware, where: `${htmlPath} and the results files` });
+  const markdown = renderMarkdown(report);
+  await writeFileAtomic(out, markdown);
+  await writeFileAtomic(htmlPath, renderHtml(report));
   if (process.env.GITHUB_STEP_SUMMARY) await appendFile(process.env.GITHUB_STEP_SUMMARY, markdown);
 
   process.stdout.write(`${markdown.split('\n')[2]}\n`);
-  for (const reversal of input.reversals) process.stdout.write(`cross-hardware reversal: ${reversal.message}\n`);
+  for (const reversal of crossHardware.reversals) process.stdout.write(`cross-hardware reversal: ${reversal.message}\n`);
   process.stdout.write(`bench:report: wrote ${out} and ${htmlPath}\n`);
   return machines.every(machinePassed) ? 0 : 1;
 });

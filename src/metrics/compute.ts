@@ -8,13 +8,16 @@ import { checkBootstrapSettings, DEFAULT_BOOTSTRAP, type BootstrapSettings } fro
 import { breakEvenInferences } from './compile-cost.ts';
 import { depthFit, depthGain, depthSpeedup, perBlockSpeedup } from './depth.ts';
 import { banksOf, type Banks } from './banks.ts';
-import { estimate, type Computed } from './estimate.ts';
+import { geometricMeanSpeedup } from './aggregate.ts';
+import { estimate, unavailable, type Computed } from './estimate.ts';
 import { frictionBeta, kneeBatch, marginalBetas } from './friction.ts';
 import { DEFAULT_REFERENCE, referenceFor, type ReferenceSpec } from './reference.ts';
 import { archetypeOrderings, findReversals } from './reversals.ts';
 import { depthSeriesKey, frictionSeriesKey, groupBy, identity, missingPoints } from './series.ts';
 import { caseMetrics } from './throughput.ts';
 import type {
+  ComparisonGap,
+  CompilerSummary,
   CompileCost,
   DepthComparison,
   DepthSeries,
@@ -40,18 +43,24 @@ interface Context {
  * The reference the compiler's cases were measured alongside, or why there is none to compare with.
  * The pairing recorded in the cases decides; the reference spec only explains its absence.
  */
-function pairingOf(ctx: Context, points: readonly CompletedCase[], first: CaseResult): { id: string; paired: CompletedCase[] } | { note: string } {
+function pairingOf(
+  ctx: Context,
+  points: readonly CompletedCase[],
+  first: CaseResult,
+): { id: string; paired: CompletedCase[] } | { note: string; gap: ComparisonGap } {
   const configured = referenceFor(first.compiler, ctx.reference);
-  if (configured === first.compiler.id) return { note: 'this compiler is the reference' };
-  if (points.length === 0) return { note: 'no completed case' };
+  if (configured === first.compiler.id) return { note: 'this compiler is the reference', gap: 'is-reference' };
+  if (points.length === 0) return { note: 'no completed case', gap: 'no-completed-case' };
   const paired = points.filter((p) => p.interleaving.reference !== null);
   const id = paired[0]?.interleaving.reference?.compilerId;
   if (id === undefined) {
-    if (configured === null) return { note: `no reference configured for family ${first.compiler.family} on ${first.compiler.hardware}` };
+    if (configured === null) {
+      return { note: `no reference configured for family ${first.compiler.family} on ${first.compiler.hardware}`, gap: 'no-reference-configured' };
+    }
     const why = points.map((p) => p.interleaving.referenceNote).find((n) => n !== null);
     const note = `not measured alongside its reference ${configured}${why === undefined ? '' : ` (${why})`}`;
     ctx.notes.add(`${first.compiler.id}: ${note}; comparisons skipped`);
-    return { note };
+    return { note, gap: 'not-measured-alongside' };
   }
   if (configured !== null && configured !== id) {
     ctx.notes.add(`${first.compiler.id} was measured alongside ${id}, but the reference spec names ${configured}; comparisons are with ${id}`);
@@ -76,8 +85,8 @@ function frictionSeries(ctx: Context, group: readonly CaseResult[]): FrictionSer
   const marginal = marginalBetas(batches, keys.map((k) => ms.median(k)));
   const pairing = pairingOf(ctx, points, first);
   let comparison: FrictionComparison | null = null;
-  let comparisonNote: string | undefined;
-  if ('note' in pairing) comparisonNote = pairing.note;
+  let gap: { comparisonNote: string; comparisonGap: ComparisonGap } | undefined;
+  if ('note' in pairing) gap = { comparisonNote: pairing.note, comparisonGap: pairing.gap };
   else {
     const common = pairing.paired.map((p) => p.batch);
     const pairedKeys = pairing.paired.map((p) => p.key);
@@ -116,7 +125,7 @@ function frictionSeries(ctx: Context, group: readonly CaseResult[]): FrictionSer
     marginal,
     knee: kneeBatch(marginal),
     comparison,
-    ...(comparisonNote === undefined ? {} : { comparisonNote }),
+    ...gap,
   };
 }
 
@@ -135,8 +144,8 @@ function depthSeries(ctx: Context, group: readonly CaseResult[]): DepthSeries {
   const perBlock = estimate('depth-per-block', part, fitPart('perBlock'), ctx.settings);
   const pairing = pairingOf(ctx, points, first);
   let comparison: DepthComparison | null = null;
-  let comparisonNote: string | undefined;
-  if ('note' in pairing) comparisonNote = pairing.note;
+  let gap: { comparisonNote: string; comparisonGap: ComparisonGap } | undefined;
+  if ('note' in pairing) gap = { comparisonNote: pairing.note, comparisonGap: pairing.gap };
   else {
     const common = pairing.paired.map((p) => p.depth as number);
     const pairedKeys = pairing.paired.map((p) => p.key);
@@ -175,7 +184,7 @@ function depthSeries(ctx: Context, group: readonly CaseResult[]): DepthSeries {
     alpha,
     perBlock,
     comparison,
-    ...(comparisonNote === undefined ? {} : { comparisonNote }),
+    ...gap,
   };
 }
 
@@ -213,6 +222,38 @@ function compileCosts(ctx: Context, cases: readonly CompletedCase[]): CompileCos
     });
   }
   return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/**
+ * Per (compiler, hardware kind): cases by state, and the geometric mean of the per-case speedups over
+ * the reference measured alongside, with a bootstrap CI over every case's per-round ratios.
+ */
+function compilerSummaries(ctx: Context, cases: readonly CaseResult[]): CompilerSummary[] {
+  const groups = groupBy(cases, (c) => `${c.compiler.hardware}\u0000${c.compiler.id}`);
+  return [...groups.values()].map((group) => {
+    const first = group[0] as CaseResult;
+    const completed = completedOf(group);
+    const configured = referenceFor(first.compiler, ctx.reference);
+    const referenceId = completed.find((c) => c.interleaving.reference !== null)?.interleaving.reference?.compilerId ?? null;
+    const paired = referenceId === null ? [] : completed.filter((c) => c.interleaving.reference?.compilerId === referenceId && ctx.banks.relative.has(c.key));
+    const role: CompilerSummary['role'] = configured === first.compiler.id ? 'reference' : referenceId !== null ? 'compared' : 'unpaired';
+    const keys = paired.map((c) => c.key);
+    const geomeanSpeedup =
+      role !== 'compared'
+        ? unavailable('geomean-speedup', role === 'reference' ? 'this compiler is the reference' : 'not measured alongside a reference')
+        : estimate('geomean-speedup', [{ bank: ctx.banks.relative, keys }], ([m]) => geometricMeanSpeedup(m as number[]), ctx.settings);
+    const count = (state: CaseResult['state']) => group.filter((c) => c.state === state).length;
+    return {
+      compilerId: first.compiler.id,
+      family: first.compiler.family,
+      hardware: first.compiler.hardware,
+      role,
+      referenceId: role === 'compared' ? referenceId : null,
+      cases: { all: group.length, completed: count('completed'), failed: count('failed'), unavailable: count('unavailable') },
+      pairedCases: role === 'compared' ? paired.length : 0,
+      geomeanSpeedup,
+    };
+  });
 }
 
 export function resolveMetricsOptions(options: MetricsOptions = {}): { reference: ReferenceSpec; bootstrap: BootstrapSettings } {
@@ -257,6 +298,7 @@ export function computeMetrics(run: RunResult, options: MetricsOptions = {}): Me
     compileCost: compileCosts(ctx, completed),
     orderings,
     reversals: findReversals(orderings, compilers, reference),
+    compilers: compilerSummaries(ctx, run.cases),
     notes: [...ctx.notes].sort(),
   };
 }

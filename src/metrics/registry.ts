@@ -146,6 +146,14 @@ export const METRICS = define({
     thresholdKind: 'relative',
     description: 'compileMs_C / (lat_R − lat_C): inferences at this batch before compiling pays for itself.',
   },
+  'geomean-speedup': {
+    label: 'Geometric-mean speedup',
+    unit: '×',
+    direction: 'higher-is-better',
+    thresholdKind: 'relative',
+    description:
+      'exp(mean ln S) over a compiler’s cases measured alongside its reference, S = lat_R / lat_C in the same rounds: how much faster the compiler is over the whole run.',
+  },
   'archetype-ratio': {
     label: 'Archetype latency ratio',
     unit: '×',

@@ -65,6 +65,15 @@ export interface MarginalBeta {
   readonly beta: number;
 }
 
+/**
+ * Why a series has no comparison with a reference, as data (renderers switch on this, never on the
+ * note's text): `is-reference` — the compiler is the reference of its family and hardware;
+ * `no-completed-case` — nothing of the series completed; `no-reference-configured` — the reference
+ * spec names none for it; `not-measured-alongside` — a reference is configured but was not run next to
+ * the compiler's cases (the note says why).
+ */
+export type ComparisonGap = 'is-reference' | 'no-completed-case' | 'no-reference-configured' | 'not-measured-alongside';
+
 export interface FrictionComparison {
   readonly referenceId: string;
   /** Batches measured (completed) under both the compiler and the reference. */
@@ -95,6 +104,8 @@ export interface FrictionSeries {
   /** Null for the reference itself, or when no reference is configured for this compiler. */
   readonly comparison: FrictionComparison | null;
   readonly comparisonNote?: string;
+  /** Set exactly when `comparison` is null: why, as a code. */
+  readonly comparisonGap?: ComparisonGap;
 }
 
 export interface DepthComparison {
@@ -126,6 +137,8 @@ export interface DepthSeries {
   readonly perBlock: MetricValue;
   readonly comparison: DepthComparison | null;
   readonly comparisonNote?: string;
+  /** Set exactly when `comparison` is null: why, as a code. */
+  readonly comparisonGap?: ComparisonGap;
 }
 
 export interface CompileCost {
@@ -181,6 +194,29 @@ export interface Reversal {
   readonly message: string;
 }
 
+/**
+ * One compiler on one hardware kind across the whole run: its cases by state and, for a compiler
+ * measured alongside a reference, the geometric mean of its per-case speedups over that reference.
+ */
+export interface CompilerSummary {
+  readonly compilerId: string;
+  readonly family: string;
+  readonly hardware: 'cpu' | 'gpu';
+  /** `reference`: the reference of its family and hardware; `compared`: measured alongside `referenceId`; `unpaired`: neither. */
+  readonly role: 'reference' | 'compared' | 'unpaired';
+  /** The reference its cases were measured alongside (null unless `role` is `compared`). */
+  readonly referenceId: string | null;
+  /** Cases of the compiler in the run, by state. */
+  readonly cases: { readonly all: number; readonly completed: number; readonly failed: number; readonly unavailable: number };
+  /** Completed cases measured alongside `referenceId`: those the geometric mean is over. */
+  readonly pairedCases: number;
+  /**
+   * exp(mean over paired cases of ln S), S = 1/ρ the case's median per-round speedup over the reference
+   * measured alongside; bootstrap CI from resampling every case's per-round ratios (metric `geomean-speedup`).
+   */
+  readonly geomeanSpeedup: MetricValue;
+}
+
 export interface MetricsOptions {
   /** Which compiler each compiler is compared against (default: ort-cpu-disabled on CPU). */
   readonly reference?: ReferenceSpec;
@@ -201,6 +237,8 @@ export interface MetricsSummary {
   readonly compileCost: readonly CompileCost[];
   readonly orderings: readonly ArchetypeOrdering[];
   readonly reversals: readonly Reversal[];
+  /** One row per (compiler, hardware kind), sorted by hardware then compiler id. */
+  readonly compilers: readonly CompilerSummary[];
   /** Things the reader should know (e.g. a reference compiler absent from the run). */
   readonly notes: readonly string[];
 }

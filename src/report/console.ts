@@ -1,10 +1,8 @@
 /**
- * The console summary: rows → column widths → padding → colour. Render only: it computes nothing
- * that is not already in the result model or the metrics.
+ * The console summary: the report model's tables as padded, coloured text. Serialise only: rows →
+ * column widths → padding → colour.
  */
-import type { CaseMetrics } from '../metrics/types.ts';
-import type { CaseResult } from '../results/schema.ts';
-import { formatCount, formatMs } from './format.ts';
+import type { Cell, Report, Section, TableBlock, Text } from './model.ts';
 
 export type Align = 'left' | 'right';
 export interface Column {
@@ -34,44 +32,63 @@ export function renderTable(
   return [header, rule, ...body].join('\n');
 }
 
-/** `1.84×`: the reference's latency over the compiler's, in the same rounds; blank without one. */
-const speedupCell = (m: CaseMetrics | undefined): string => (m?.speedupAlongside.value == null ? '' : `${m.speedupAlongside.value.toFixed(2)}×`);
+/** Plain text of inline spans (the console has no markup). */
+const plain = (text: Text): string => text.map((s) => (typeof s === 'string' ? s : 'code' in s ? s.code : 'strong' in s ? s.strong : 'em' in s ? s.em : s.sub)).join('');
 
-/** `94%`: the share of rounds the machine was quiet in (the others are set aside). */
-const quietCell = (m: CaseMetrics | undefined): string => (m === undefined ? '' : `${Math.round((100 * m.rounds.quiet) / m.rounds.all)}%`);
+function cellText(c: Cell): string {
+  if (c.kind === 'text') return plain(c.brief ?? c.text);
+  if (c.value === null) return c.note === null ? c.text : `${c.text} (${c.note.brief})`;
+  return `${c.text}${c.ci === null ? '' : ` ${c.ci}`}${c.tone === 'flag' ? ' !' : ''}`;
+}
 
-/** One row per case: what ran, how fast, its speedup over the reference alongside, and how it ended. */
-export function renderCaseSummary(cases: readonly CaseResult[], metrics: readonly CaseMetrics[] = []): string {
-  const metricsOf = new Map(metrics.map((m) => [m.key, m]));
-  const columns: Column[] = [
-    { title: 'case', align: 'left' },
-    { title: 'median ms', align: 'right' },
-    { title: '95% CI', align: 'right' },
-    { title: 'samples/s', align: 'right' },
-    { title: 'GFLOP/s', align: 'right' },
-    { title: 'compile ms', align: 'right' },
-    { title: '× ref', align: 'right' },
-    { title: 'quiet', align: 'right' },
-    { title: 'state', align: 'left' },
-  ];
-  const rows = cases.map((c): string[] => {
-    if (c.state !== 'completed') {
-      return [c.key, '', '', '', '', '', '', '', c.state === 'failed' ? `failed (${c.phase})` : `unavailable`];
-    }
-    const gflops = c.model.flopsPerSample === null ? '—' : formatCount((c.model.flopsPerSample * c.throughput) / 1e9);
-    return [
-      c.key,
-      formatMs(c.latency.median),
-      `${formatMs(c.latency.medianCi[0])}–${formatMs(c.latency.medianCi[1])}`,
-      formatCount(c.throughput),
-      gflops,
-      formatMs(c.compileMs),
-      speedupCell(metricsOf.get(c.key)),
-      quietCell(metricsOf.get(c.key)),
-      c.correctness === null ? 'reference' : `ok (L2 ${c.correctness.relativeL2.toExponential(1)})`,
-    ];
-  });
-  return renderTable(columns, rows, (row, line) =>
-    row[8]?.startsWith('failed') ? red(line) : row[8] === 'unavailable' ? dim(line) : line,
+/** A table of the model; `all`: every row (else the short form's lead rows and the model's note on the rest). */
+export function renderModelTable(block: TableBlock, all = false): string {
+  const columns = block.columns.filter((c) => c.form !== 'full');
+  const indices = block.columns.flatMap((c, i) => (c.form === 'full' ? [] : [i]));
+  const rows = (all ? block.rows : block.rows.slice(0, block.lead)).map((row) =>
+    row.kind === 'group' ? [plain(row.text), ...indices.slice(1).map(() => '')] : indices.map((i) => (row.cells[i] === undefined ? '' : cellText(row.cells[i]!))),
   );
+  const tones = (all ? block.rows : block.rows.slice(0, block.lead)).map((row) => (row.kind === 'row' ? row.tone : 'none'));
+  let r = 0;
+  const text = renderTable(
+    columns.map((c) => ({ title: plain(c.header), align: c.align })),
+    rows,
+    (_, line) => {
+      const tone = tones[r++];
+      return tone === 'regression' || tone === 'failed' || tone === 'reversal' ? red(line) : tone === 'unavailable' ? dim(line) : tone === 'improvement' ? green(line) : line;
+    },
+  );
+  return !all && block.rest !== null ? `${text}\n${plain(block.rest.text)}` : text;
+}
+
+const tablesOf = (section: Section | undefined): TableBlock[] => (section?.blocks ?? []).filter((b): b is TableBlock => b.kind === 'table');
+
+/**
+ * What the console shows after a run: every case, the headline, what changed (its first rows) and the
+ * reversals that fail; sections the console leaves out are one line each, with their title.
+ */
+export function renderConsole(report: Report): string {
+  const out: string[] = [];
+  for (const m of report.machines) {
+    const cases = tablesOf(m.sections.find((s) => s.kind === 'cases'))[0];
+    if (cases !== undefined) out.push(renderModelTable(cases, true));
+  }
+  if (report.headline !== null) {
+    const lead = report.headline.blocks.find((b) => b.kind === 'paragraph' && b.role === 'lead');
+    out.push(`${report.headline.title}:`, ...tablesOf(report.headline).map((t) => renderModelTable(t)));
+    if (lead !== undefined && lead.kind === 'paragraph') out.push(plain(lead.text));
+  }
+  for (const m of report.machines) {
+    for (const s of m.sections) {
+      if (s.kind === 'changes' || s.kind === 'new-reversals') {
+        const tables = tablesOf(s);
+        const lead = s.blocks.find((b) => b.kind === 'paragraph' && b.role === 'lead');
+        out.push(`${s.title}${report.machines.length > 1 ? ` (${m.hardwareId})` : ''}:`);
+        if (lead !== undefined && lead.kind === 'paragraph') out.push(plain(lead.text));
+        out.push(...tables.map((t) => renderModelTable(t)));
+        for (const b of s.blocks) if (b.kind === 'callout') out.push(plain(b.text));
+      } else if (s.kind === 'known-reversals' || s.kind === 'other-reversals') out.push(`${s.title}: see the report.`);
+    }
+  }
+  return out.filter((p) => p !== '').join('\n\n');
 }
