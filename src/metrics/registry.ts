@@ -46,6 +46,14 @@ export const METRICS = define({
     description:
       'Median over rounds of lat_C / lat_R, the reference R measured alongside in the same rounds; what the gate compares for a compiler with a reference. Drift of the machine cancels.',
   },
+  'paired-latency': {
+    label: 'Latency, head over base side by side',
+    unit: '×',
+    direction: 'lower-is-better',
+    thresholdKind: 'relative',
+    description:
+      'Geometric mean over paired rounds of lat_head / lat_base, the two checkouts measured in the same rounds (pnpm bench --compare); what the paired gate compares. Drift of the machine cancels.',
+  },
   'anchored-latency': {
     label: 'Latency in anchor units',
     unit: '×',

@@ -262,7 +262,7 @@ export function buildReport(input: ReportInput): Report {
   const several = machines.length > 1;
   const changes = machines.map((m) => changesFromVerdict(m.verdict, { reversals: m.metrics.reversals, ...(m.baselineReversalIds === undefined ? {} : { baselineReversalIds: m.baselineReversalIds }) }));
   const headlines = machines.flatMap((m, i) => compilerHeadlines(m.run, m.metrics, changes[i] as Changes));
-  const judged = machines.length > 0 && changes.every((c) => c.baseline !== null);
+  const judged = machines.length > 0 && changes.every((c) => c.against !== null);
   const level = machines[0]?.metrics.bootstrap.confidence ?? 0.95;
   const reports = machines.map((m, i) => machineReport(m, i, changes[i] as Changes, limits, where, i < MACHINES_IN_SHORT_FORM));
   const verdicts = reports.map((r) => r.verdict);

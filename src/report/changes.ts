@@ -69,8 +69,10 @@ export type ReversalStatus =
   | 'unjudged';
 
 export interface Changes {
-  /** The baseline compared with (null: none, or not gated). */
+  /** The baseline compared with (null: none, not gated, or a paired run). */
   readonly baseline: { readonly hardwareId: string; readonly createdFrom: string; readonly runs: number } | null;
+  /** What the run was compared with, in words (`the baseline of … from …`, `base 1a2b3c4, side by side`); null: nothing. */
+  readonly against: string | null;
   readonly counts: {
     readonly regressions: number;
     readonly improvements: number;
@@ -95,15 +97,17 @@ export interface Changes {
 const GROUP_REASON: Partial<Record<ChangeKind, string>> = {
   missing: 'measured in the baseline, but absent or unavailable in this run, and the run’s filters do not exclude them',
   failed: 'failed in this run; the errors are under “Not measured”',
-  stale: 'the model or a runtime version changed since the baseline, so they were not compared (update the baseline)',
+  stale: 'the model changed since the baseline, so they were not compared (update the baseline)',
   unjudged: 'the machine was in another state for them than in the baseline (the anchor’s speed differed beyond the tolerance), where ratios between workloads differ too; run again',
-  new: 'not in the baseline, or without a measurement there',
+  new: 'not in the baseline (or the base), or without a measurement there',
+  added: 'new in the head: the base does not define them',
+  removed: 'in the base, but the head no longer defines them',
   unchanged: 'nothing to compare on one side (each message says why)',
   skipped: 'series not checked: fewer than 2 points comparable in both',
   'hardware-mismatch': 'the baseline is for other hardware: nothing was compared',
 };
 
-const GROUP_ORDER: readonly ChangeKind[] = ['hardware-mismatch', 'failed', 'missing', 'unjudged', 'stale', 'new', 'unchanged', 'skipped'];
+const GROUP_ORDER: readonly ChangeKind[] = ['hardware-mismatch', 'failed', 'missing', 'unjudged', 'stale', 'new', 'added', 'removed', 'unchanged', 'skipped'];
 
 export interface ChangesContext {
   /** The run's reversals (metrics.reversals). */
@@ -112,13 +116,15 @@ export interface ChangesContext {
   readonly baselineReversalIds?: readonly string[];
 }
 
-/** Today's `Verdict` as change rows and groups. */
+/** The gate's `Verdict` — against a baseline, or side by side with the base — as change rows and groups. */
 export function changesFromVerdict(verdict: Verdict | null, context: ChangesContext): Changes {
   const reversalStatus = new Map<string, ReversalStatus>();
+  if (verdict?.paired !== undefined) return changesFromPaired(verdict, context);
   if (verdict === null || verdict.baseline === null) {
     for (const r of context.reversals) reversalStatus.set(r.id, 'unjudged');
     return {
       baseline: null,
+      against: null,
       counts: { regressions: 0, improvements: 0, unchanged: 0, failing: verdict?.problems.length ?? 0 },
       rows: [],
       groups: verdict === null ? [] : groupsOf(verdict),
@@ -196,6 +202,7 @@ export function changesFromVerdict(verdict: Verdict | null, context: ChangesCont
   }
   return {
     baseline: { hardwareId: verdict.baseline.hardwareId, createdFrom: verdict.baseline.createdFrom, runs: verdict.baseline.runs },
+    against: `the baseline of ${verdict.baseline.hardwareId} from ${verdict.baseline.createdFrom}${verdict.baseline.runs > 1 ? ` (${verdict.baseline.runs} runs)` : ''}`,
     counts: {
       regressions: verdict.counts.regression + verdict.counts.seriesRegressions,
       improvements: verdict.counts.improvement + verdict.counts.seriesImprovements,
@@ -205,7 +212,106 @@ export function changesFromVerdict(verdict: Verdict | null, context: ChangesCont
     rows,
     groups: groupsOf(verdict),
     reversalStatus,
-    versionChanges: [],
+    versionChanges: versionChangesOf(verdict),
+    problems: verdict.problems,
+    notes: uncoveredNotes(verdict),
+  };
+}
+
+/** Version changes the verdict names, with the keys of the cases they concern. */
+function versionChangesOf(verdict: Verdict): Changes['versionChanges'] {
+  const keys = new Map<string, string[]>();
+  for (const c of verdict.cases) {
+    for (const change of c.evidence?.versionChanges ?? c.paired?.changes ?? []) {
+      if (change.startsWith('model ')) continue;
+      keys.set(change, [...(keys.get(change) ?? []), c.key]);
+    }
+  }
+  return [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([change, k]) => ({ change, keys: k }));
+}
+
+/** A paired verdict: per case head/base, the aggregates, series from the paired ratios, known and new reversals. */
+function changesFromPaired(verdict: Verdict, context: ChangesContext): Changes {
+  const paired = verdict.paired as NonNullable<Verdict['paired']>;
+  const rows: ChangeRow[] = [];
+  for (const c of verdict.cases) {
+    const e = c.paired;
+    if (e === undefined) continue;
+    rows.push({
+      key: c.key,
+      scope: 'case',
+      compilerId: c.compilerId,
+      compared: 'lat head ÷ lat base, side by side',
+      metric: 'paired-latency',
+      before: e.baseMedianMs,
+      after: e.headMedianMs,
+      change: e.ratio,
+      ci: e.ci,
+      confidence: e.confidence,
+      threshold: e.threshold,
+      kind: c.kind,
+      fails: c.kind === 'regression',
+      note: `${e.rounds} paired rounds${e.excludedRounds > 0 ? ` (${e.excludedRounds} set aside)` : ''}; q ${e.qSlower.toExponential(1)}${e.changes.length > 0 ? `; ${e.changes.join(', ')}` : ''}`,
+      message: c.message,
+    });
+  }
+  for (const a of paired.aggregates) {
+    rows.push({
+      key: `${a.group}: ${a.id}`,
+      scope: 'aggregate',
+      compilerId: a.group === 'compiler' ? (a.id.split('/')[1] ?? null) : null,
+      compared: `geometric mean of ${a.cases} case ratios head ÷ base`,
+      metric: 'paired-latency',
+      before: null,
+      after: null,
+      change: a.ratio,
+      ci: a.ci,
+      confidence: a.confidence,
+      threshold: a.threshold,
+      kind: a.kind,
+      fails: a.kind === 'regression',
+      note: `${a.cases} cases; Holm-adjusted p ${a.adjustedSlower.toExponential(1)}${a.changes.length > 0 ? `; ${a.changes.join(', ')}` : ''}`,
+      message: a.message,
+    });
+  }
+  for (const s of verdict.series) {
+    if (s.change === null) continue;
+    rows.push({
+      key: s.series,
+      scope: 'series',
+      compilerId: s.compilerId,
+      compared: s.metric === 'friction-beta' ? 'β head − β base, from the paired ratios' : 'depth gain head ÷ base, from the paired ratios',
+      metric: s.metric,
+      before: s.baseline,
+      after: s.run,
+      change: s.change,
+      ci: s.ci,
+      confidence: verdict.settings.confidence,
+      threshold: s.threshold,
+      kind: s.kind,
+      fails: s.kind === 'regression',
+      note: `over ${s.metric === 'friction-beta' ? 'batches' : 'depths'} ${s.points.join(', ')}`,
+      message: s.message,
+    });
+  }
+  const newIds = new Set(verdict.reversals.filter((r) => r.kind === 'new-reversal').map((r) => r.id));
+  const known = new Set(paired.knownReversals.map((r) => r.id));
+  const reversalStatus = new Map<string, ReversalStatus>();
+  for (const r of context.reversals) reversalStatus.set(r.id, newIds.has(r.id) ? 'new' : known.has(r.id) ? 'known' : 'tolerated');
+  const base = paired.base.sha === null ? paired.base.ref : `${paired.base.sha.slice(0, 7)} (${paired.base.ref})`;
+  return {
+    baseline: null,
+    against: `base ${base}, measured side by side on this machine`,
+    counts: {
+      regressions: verdict.counts.regression + verdict.counts.seriesRegressions + paired.aggregates.filter((a) => a.kind === 'regression').length,
+      improvements: verdict.counts.improvement + verdict.counts.seriesImprovements + paired.aggregates.filter((a) => a.kind === 'improvement').length,
+      unchanged: verdict.counts.unchanged,
+      failing: verdict.problems.length,
+    },
+    rows,
+    groups: groupsOf(verdict),
+    reversalStatus,
+    versionChanges: versionChangesOf(verdict),
     problems: verdict.problems,
     notes: uncoveredNotes(verdict),
   };
@@ -219,7 +325,7 @@ function groupsOf(verdict: Verdict): ChangeGroup[] {
     group.messages.push(message);
   };
   for (const c of verdict.cases) {
-    if (c.evidence === null && c.kind !== 'regression' && c.kind !== 'improvement') add(c.kind, c.key, c.message);
+    if (c.evidence === null && c.paired === undefined && c.kind !== 'regression' && c.kind !== 'improvement') add(c.kind, c.key, c.message);
   }
   for (const s of verdict.series) if (s.kind === 'skipped') add('skipped', s.series, s.message);
   for (const p of verdict.problems) if (p.kind === 'hardware-mismatch') add('hardware-mismatch', p.key, p.message);

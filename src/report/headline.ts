@@ -135,7 +135,7 @@ function leadSentence(rows: readonly CompilerHeadline[], judged: boolean, severa
   const sorted = [...compared].sort((a, b) => (b.speedup.value as number) - (a.speedup.value as number));
   const best = sorted[0];
   const worst = sorted.at(-1);
-  if (best === undefined) spans.push('No compiler was measured alongside a reference in this run.');
+  if (best === undefined) spans.push('No compiler was measured alongside a reference in this run (a paired run measures each case against the base side instead; speedups over the reference come from plain runs).');
   else {
     spans.push({ code: best.compilerId }, ' gains the most: ', ...value(best));
     if (worst !== undefined && worst !== best) spans.push('; ', { code: worst.compilerId }, ' the least: ', ...value(worst));

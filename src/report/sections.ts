@@ -192,13 +192,13 @@ function groupItem(group: ChangeGroup, limits: ShortFormLimits, where: string, k
 
 export function changesSection(ctx: MachineContext): Section | null {
   const { changes } = ctx;
-  if (changes.baseline === null) return null;
+  if (changes.against === null) return null;
   const rows = orderChangeRows(changes.rows.filter((r) => r.scope !== 'ordering'));
   const confidence = rows.find((r) => r.confidence !== null)?.confidence ?? ctx.verdict?.settings.confidence ?? 0.99;
   const counts = changes.counts;
   const groupCounts = changes.groups.map((g) => `${g.keys.length} ${GROUP_LABEL[g.kind] ?? g.kind}`);
   const summary: Text = [
-    `Against the baseline of ${changes.baseline.hardwareId} from ${changes.baseline.createdFrom}${changes.baseline.runs > 1 ? ` (${changes.baseline.runs} runs)` : ''}: `,
+    `Against ${changes.against}: `,
     strong(plural(counts.regressions, 'regression')),
     `, ${plural(counts.improvements, 'improvement')}, ${counts.unchanged} unchanged`,
     groupCounts.length > 0 ? `; ${groupCounts.join(', ')}` : '',
@@ -207,10 +207,15 @@ export function changesSection(ctx: MachineContext): Section | null {
   const blocks: Block[] = [{ kind: 'paragraph', role: 'lead', text: summary }];
   if (rows.length > 0) {
     blocks.push(
-      explain(
-        'Change = now ÷ before of the judged ratio (the case’s latency over the partner measured alongside it; > 1: slower) — or now − before of a series’ slope — with its ',
-        `${Math.round(confidence * 1000) / 10}% bootstrap CI; a finding needs the CI clear of no change and the change beyond the threshold. Regressions and improvements first, then the largest changes.`,
-      ),
+      changes.baseline === null
+        ? explain(
+            'Change = head ÷ base: the geometric mean over paired rounds of the head’s latency over the base’s, both measured in the same rounds on this machine (> 1: slower); before → now are the medians in ms; aggregates are the geometric mean over their cases; series are β head − β base or depth gain head ÷ base from the paired ratios — with its ',
+            `${Math.round(confidence * 1000) / 10}% t interval; a finding needs a minimum-effect test beyond the threshold to survive the run’s false-alarm correction. Regressions and improvements first, then the largest changes.`,
+          )
+        : explain(
+            'Change = now ÷ before of the judged ratio (the case’s latency over the partner measured alongside it; > 1: slower) — or now − before of a series’ slope — with its ',
+            `${Math.round(confidence * 1000) / 10}% bootstrap CI; a finding needs the CI clear of no change and the change beyond the threshold. Regressions and improvements first, then the largest changes.`,
+          ),
       table(
         'changes',
         [
@@ -254,7 +259,7 @@ export function changesSection(ctx: MachineContext): Section | null {
   if (changes.versionChanges.length > 0) {
     blocks.push({ kind: 'list', items: changes.versionChanges.map((v) => keysItem([strong(v.change)], v.keys, ctx.limits.groupKeys, ctx.where)), lead: changes.versionChanges.length, rest: null });
   }
-  return section(ctx, 'changes', 'What changed against the baseline', blocks, { tone: counts.regressions > 0 ? 'fail' : null });
+  return section(ctx, 'changes', 'What changed', blocks, { tone: counts.regressions > 0 ? 'fail' : null });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -302,7 +307,7 @@ const REVERSAL_EXPLAIN =
 export function reversalSections(ctx: MachineContext): Section[] {
   const { metrics, changes } = ctx;
   const status = (r: Reversal): ReversalStatus => changes.reversalStatus.get(r.id) ?? 'unjudged';
-  const judged = changes.baseline !== null;
+  const judged = changes.against !== null;
   const flips = changes.rows.filter((r) => r.scope === 'ordering' && r.kind === 'flipped-ordering');
   if (!judged) {
     if (metrics.reversals.length === 0 && metrics.orderings.length === 0) return [];
