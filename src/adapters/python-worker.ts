@@ -228,7 +228,7 @@ class PythonCompiledModel implements CompiledModel {
       await this.#request('dispose', { handle }, EmptyAnswerSchema);
     } catch (error) {
       // A worker that died or was replaced took the handle with it; anything else is a real failure.
-      if (!(error instanceof WorkerError && (error.phase === 'died' || error.phase === 'timeout'))) throw error;
+      if (!(error instanceof WorkerError) || sharedPythonWorker.isLive(this.generation)) throw error;
     }
   }
 

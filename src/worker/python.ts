@@ -174,6 +174,12 @@ class SharedPythonWorker {
     if (live !== null) await live.started.client.close();
   }
 
+  /** Whether worker `generation` is the one running, and alive. */
+  isLive(generation: number): boolean {
+    const live = this.#live;
+    return live !== null && live.started.generation === generation && live.started.client.deadReason === null;
+  }
+
   /** The running worker's process id, if one runs (tests). */
   get pid(): number | undefined {
     return this.#live?.started.client.pid;

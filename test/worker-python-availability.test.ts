@@ -1,0 +1,97 @@
+/**
+ * What the Python compilers say when they cannot run: no Python at all, a Python without torch, a torch
+ * without torch.compile (Debian's torch 1.13), no CUDA device; and that the default discovery passes
+ * over a python3 without any usable compiler for /usr/bin/python3.
+ */
+import { describe, expect, it } from 'vitest';
+import { createAdapter } from '../src/adapters/registry.ts';
+import { findTorchPython, hasTorchCompile, pythonWithoutTorch, withEnv } from './support/python.ts';
+import { spawnSync } from 'node:child_process';
+
+const found = findTorchPython();
+
+function resolved(python: string): string {
+  const done = spawnSync(python, ['-c', 'import sys, platform; print(sys.executable + " (Python " + platform.python_version() + ")")'], { encoding: 'utf8' });
+  return done.stdout.trim();
+}
+
+function torchVersion(python: string): string {
+  return spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();
+}
+
+describe('python compilers, unavailable with the reason', () => {
+  it('no Python: GCB_PYTHON names an interpreter that does not exist', async () => {
+    await withEnv({ GCB_PYTHON: '/nonexistent/python3' }, async () => {
+      const adapter = await createAdapter('torch-eager-cpu');
+      expect(await adapter.versions()).toEqual({});
+      expect(await adapter.availability()).toEqual({
+        available: false,
+        reason:
+          'no Python could run the worker (tried GCB_PYTHON=/nonexistent/python3): /nonexistent/python3 (python worker (/nonexistent/python3) could not be started: spawn /nonexistent/python3 ENOENT (while answering hello))',
+      });
+      // Every Python compiler gives the same reason, and no compiler call crashes.
+      expect((await (await createAdapter('torch-eager-cuda')).availability()).available).toBe(false);
+      expect(await (await createAdapter('torch-eager-cuda')).gpuInfo?.()).toBeNull();
+    });
+  });
+
+  it.skipIf(found.python === null)(`no torch: the worker runs and names the missing package${found.skip}`, async () => {
+    const without = pythonWithoutTorch(found.python as string);
+    const pythonPath = without.pythonPath ?? undefined;
+    await withEnv({ GCB_PYTHON: without.python, PYTHONPATH: pythonPath }, async () => {
+      const label = resolved(without.python);
+      for (const id of ['torch-eager-cpu', 'torch-inductor-cpu', 'torch-eager-cuda', 'torch-cudagraphs-cuda-e2e']) {
+        expect(await (await createAdapter(id)).availability(), `${id} under ${without.label}`).toEqual({
+          available: false,
+          reason: `torch is not installed for ${label}`,
+        });
+      }
+      expect(await (await createAdapter('tensorrt-cuda')).availability()).toMatchObject({ available: false });
+    });
+  });
+
+  const noCompile = found.python !== null && !hasTorchCompile(found.python);
+  it.skipIf(!noCompile)(
+    `torch without torch.compile: torch-inductor-cpu is unavailable, torch-eager-cpu runs${noCompile ? '' : ' [skipped: the torch found has torch.compile]'}`,
+    async () => {
+      await withEnv({ GCB_PYTHON: found.python as string }, async () => {
+        expect(await (await createAdapter('torch-inductor-cpu')).availability()).toEqual({
+          available: false,
+          reason: `torch ${torchVersion(found.python as string)} has no torch.compile (needs torch ≥ 2.0)`,
+        });
+        expect(await (await createAdapter('torch-eager-cpu')).availability()).toEqual({ available: true });
+      });
+    },
+  );
+
+  it.skipIf(found.python === null)(`no CUDA device: the GPU compilers say so, the TensorRT one always${found.skip}`, async () => {
+    await withEnv({ GCB_PYTHON: found.python as string }, async () => {
+      const cuda = spawnSync(found.python as string, ['-c', 'import torch; print(f"{torch.version.cuda or \'none\'} {torch.cuda.is_available()}")'], { encoding: 'utf8' });
+      const [built, available] = cuda.stdout.trim().split(' ');
+      const reason = (await (await createAdapter('torch-eager-cuda')).availability());
+      if (available === 'True') {
+        expect(reason).toEqual({ available: true });
+      } else if (built === 'none') {
+        expect(reason).toEqual({ available: false, reason: `torch ${torchVersion(found.python as string)} is built without CUDA: there is no CUDA device for it` });
+      } else {
+        expect(reason).toMatchObject({ available: false, reason: expect.stringContaining('sees no CUDA device') });
+      }
+      const tensorrt = await (await createAdapter('tensorrt-cuda')).availability();
+      expect(tensorrt.available).toBe(false);
+      expect(await (await createAdapter('torch-eager-cuda')).gpuInfo?.()).toEqual(available === 'True' ? expect.objectContaining({ vendor: 'nvidia' }) : null);
+    });
+  });
+
+  it.skipIf(found.python !== '/usr/bin/python3' || pythonWithoutTorch('/usr/bin/python3').pythonPath !== null)(
+    'discovery passes over a python3 without torch for /usr/bin/python3 [runs where PATH has such a python3]',
+    async () => {
+      await withEnv({ GCB_PYTHON: undefined }, async () => {
+        const adapter = await createAdapter('torch-eager-cpu');
+        expect(await adapter.availability()).toEqual({ available: true });
+        expect((await adapter.versions()).torch).toBe(torchVersion('/usr/bin/python3'));
+        const inductor = await (await createAdapter('torch-inductor-cpu')).availability();
+        expect(inductor.available ? '' : inductor.reason).toContain('(passed over: python3 (no compiler available there))');
+      });
+    },
+  );
+});
