@@ -54,6 +54,12 @@ CATALOGUE: list[CompilerSpec] = [
 BY_ID = {spec.id: spec for spec in CATALOGUE}
 
 
+def jax_platform() -> str:
+    """The JAX platform the jax-xla-cuda compilers use: the GPU, except in the worker's own tests, where
+    GCB_WORKER_TEST_JAX_PLATFORM=cpu runs their whole session on JAX's CPU device (no GPU here)."""
+    return os.environ.get('GCB_WORKER_TEST_JAX_PLATFORM', 'gpu')
+
+
 def compile_cache_kind() -> str:
     """Where Inductor's caches live: a fresh directory per worker (every first compile is cold), or the
     persistent one named by GCB_TORCH_CACHE_DIR (warm compiles across runs)."""
@@ -220,6 +226,8 @@ class Probe:
         jaxlib = _version('jaxlib')
         if jaxlib:
             self.runtimes['jaxlib'] = jaxlib
+        if jax_platform() != 'gpu':
+            return None  # tests: the JAX compilers run on another platform (see jax_platform)
         plugins = [d for d in ('jax-cuda12-plugin', 'jax-cuda13-plugin', 'jax-cuda11-plugin') if _version(d)]
         if plugins:
             self.runtimes[plugins[0]] = _version(plugins[0]) or ''

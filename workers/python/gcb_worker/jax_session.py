@@ -102,8 +102,9 @@ class JaxSession:
         self.mode = spec.mode
         self.entry = entry
         self.slowdown = Slowdown(settings.get('testSlowdown'))
-        gpus = jax.devices('gpu')
-        self.device = gpus[0]
+        from .compilers import jax_platform
+
+        self.device = jax.devices(jax_platform())[0]
         self.params = {name: jax.device_put(np.asarray(t), self.device) for name, t in entry.plan.constants.items()}
         jax.block_until_ready(self.params)
         self.inputs_host: list[np.ndarray] = []

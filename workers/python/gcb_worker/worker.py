@@ -305,8 +305,10 @@ class Worker:
             jax = import_jax()
         except Exception as error:  # noqa: BLE001
             raise _Unavailable(f'jax failed to import: {type(error).__name__}: {error}') from error
+        from .compilers import jax_platform
+
         try:
-            jax.devices('gpu')
+            jax.devices(jax_platform())
         except Exception as error:  # noqa: BLE001
             raise _Unavailable(f'jax {jax.__version__} has no GPU backend: {type(error).__name__}: {error}') from error
         entry = self._entry('jax', path, batch, inputs, outputs, JaxPlanning)

@@ -3,8 +3,10 @@ session), and what `load` says about models the converter cannot take."""
 from __future__ import annotations
 
 import base64
+import importlib.util
 import io
 import json
+import os
 import unittest
 
 import numpy as np
@@ -188,3 +190,43 @@ class UnsupportedModelTest(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+@unittest.skipUnless(HAVE_ONNX and importlib.util.find_spec('jax') is not None, 'needs onnx and jax')
+class JaxSessionTest(unittest.TestCase):
+    """A whole jax-xla-cuda case through the protocol, on JAX's CPU device (GCB_WORKER_TEST_JAX_PLATFORM)."""
+
+    def setUp(self):
+        os.environ['GCB_WORKER_TEST_JAX_PLATFORM'] = 'cpu'
+
+    def tearDown(self):
+        del os.environ['GCB_WORKER_TEST_JAX_PLATFORM']
+
+    def test_both_modes_compile_ahead_of_time_and_time_every_call(self):
+        from onnx import helper
+
+        w = sample(3, 4, seed=1)
+        path = model([helper.make_node('MatMul', ['x', 'w'], ['m']), helper.make_node('Tanh', ['m'], ['y'])], {'x': (2, 3)}, ['y'], {'w': w})
+        x = sample(2, 3)
+        for compiler, mode in (('jax-xla-cuda', 'compute-only'), ('jax-xla-cuda-e2e', 'end-to-end')):
+            with self.subTest(compiler=compiler):
+                load = {'id': 2, 'op': 'load', 'handle': 'j', 'compiler': compiler, 'batch': 2,
+                        'model': {'path': path, 'inputs': [{'name': 'x', 'dtype': 'float32', 'shape': [2, 3]}], 'outputs': ['y']}}
+                answers = session([
+                    {'id': 1, 'op': 'hello', 'protocol': 1}, load,
+                    {'id': 3, 'op': 'prepare', 'handle': 'j', 'inputs': [wire('x', x)]},
+                    {'id': 4, 'op': 'compile', 'handle': 'j'},
+                    {'id': 5, 'op': 'run', 'handle': 'j', 'calls': 3},
+                    {'id': 6, 'op': 'output', 'handle': 'j'},
+                    {'id': 7, 'op': 'dispose', 'handle': 'j'},
+                ])
+                self.assertTrue(all(a['ok'] for a in answers), answers)
+                self.assertEqual(answers[1]['mode'], mode)
+                self.assertEqual(answers[1]['compiler']['settings'], {'dtype': 'float32', 'mode': mode, 'matmulPrecision': 'highest', 'memoryPreallocation': False})
+                compiled = answers[3]
+                self.assertEqual(sorted(compiled['phases']), ['compileMs', 'firstRunMs', 'lowerMs'])
+                self.assertAlmostEqual(compiled['compileMs'], sum(compiled['phases'].values()), delta=0.5)
+                self.assertEqual(len(answers[4]['times']), 3)
+                [out] = answers[5]['outputs']
+                got = np.frombuffer(base64.b64decode(out['data']), '<f4').reshape(out['shape'])
+                np.testing.assert_allclose(got, np.tanh(x @ w), rtol=1e-6, atol=1e-6)
