@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createAdapter } from '../src/adapters/registry.ts';
-import { findTorchPython, hasTorchCompile, pythonWithoutTorch, withEnv } from './support/python.ts';
+import { findTorchPython, pythonWithoutTorch, withEnv } from './support/python.ts';
 import { spawnSync } from 'node:child_process';
 
 const found = findTorchPython();
@@ -15,9 +15,6 @@ function resolved(python: string): string {
   return done.stdout.trim();
 }
 
-function torchVersion(python: string): string {
-  return spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' }).stdout.trim();
-}
 
 describe('python compilers, unavailable with the reason', () => {
   it('no Python: GCB_PYTHON names an interpreter that does not exist', async () => {
@@ -50,14 +47,14 @@ describe('python compilers, unavailable with the reason', () => {
     });
   });
 
-  const noCompile = found.python !== null && !hasTorchCompile(found.python);
+  const noCompile = found.torch !== null && !found.torch.hasCompile;
   it.skipIf(!noCompile)(
     `torch without torch.compile: torch-inductor-cpu is unavailable, torch-eager-cpu runs${noCompile ? '' : ' [skipped: the torch found has torch.compile]'}`,
     async () => {
       await withEnv({ GCB_PYTHON: found.python as string }, async () => {
         expect(await (await createAdapter('torch-inductor-cpu')).availability()).toEqual({
           available: false,
-          reason: `torch ${torchVersion(found.python as string)} has no torch.compile (needs torch ≥ 2.0)`,
+          reason: `torch ${found.torch?.version} has no torch.compile (needs torch ≥ 2.0)`,
         });
         expect(await (await createAdapter('torch-eager-cpu')).availability()).toEqual({ available: true });
       });
@@ -66,19 +63,18 @@ describe('python compilers, unavailable with the reason', () => {
 
   it.skipIf(found.python === null)(`no CUDA device: the GPU compilers say so, the TensorRT one always${found.skip}`, async () => {
     await withEnv({ GCB_PYTHON: found.python as string }, async () => {
-      const cuda = spawnSync(found.python as string, ['-c', 'import torch; print(f"{torch.version.cuda or \'none\'} {torch.cuda.is_available()}")'], { encoding: 'utf8' });
-      const [built, available] = cuda.stdout.trim().split(' ');
-      const reason = (await (await createAdapter('torch-eager-cuda')).availability());
-      if (available === 'True') {
+      const available = found.torch?.cudaAvailable === true;
+      const reason = await (await createAdapter('torch-eager-cuda')).availability();
+      if (available) {
         expect(reason).toEqual({ available: true });
-      } else if (built === 'none') {
-        expect(reason).toEqual({ available: false, reason: `torch ${torchVersion(found.python as string)} is built without CUDA: there is no CUDA device for it` });
+      } else if (found.torch?.cudaBuilt === null) {
+        expect(reason).toEqual({ available: false, reason: `torch ${found.torch?.version} is built without CUDA: there is no CUDA device for it` });
       } else {
         expect(reason).toMatchObject({ available: false, reason: expect.stringContaining('sees no CUDA device') });
       }
       const tensorrt = await (await createAdapter('tensorrt-cuda')).availability();
       expect(tensorrt.available).toBe(false);
-      expect(await (await createAdapter('torch-eager-cuda')).gpuInfo?.()).toEqual(available === 'True' ? expect.objectContaining({ vendor: 'nvidia' }) : null);
+      expect(await (await createAdapter('torch-eager-cuda')).gpuInfo?.()).toEqual(available ? expect.objectContaining({ vendor: 'nvidia' }) : null);
     });
   });
 
@@ -88,7 +84,7 @@ describe('python compilers, unavailable with the reason', () => {
       await withEnv({ GCB_PYTHON: undefined }, async () => {
         const adapter = await createAdapter('torch-eager-cpu');
         expect(await adapter.availability()).toEqual({ available: true });
-        expect((await adapter.versions()).torch).toBe(torchVersion('/usr/bin/python3'));
+        expect((await adapter.versions()).torch).toBe(found.torch?.version);
         const inductor = await (await createAdapter('torch-inductor-cpu')).availability();
         expect(inductor.available ? '' : inductor.reason).toContain('(passed over: python3 (no compiler available there))');
       });

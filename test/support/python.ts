@@ -16,25 +16,39 @@ function imports(python: string, code: string): boolean {
   return done.status === 0;
 }
 
-export type Found = { readonly python: string; readonly skip: '' } | { readonly python: null; readonly skip: string };
+/** What the interpreter with torch has, from one probe (importing torch takes seconds). */
+export interface TorchFacts {
+  readonly version: string;
+  readonly hasCompile: boolean;
+  /** torch.version.cuda, null for a CPU-only build. */
+  readonly cudaBuilt: string | null;
+  readonly cudaAvailable: boolean;
+}
+
+export type Found =
+  | { readonly python: string; readonly skip: ''; readonly torch: TorchFacts }
+  | { readonly python: null; readonly skip: string; readonly torch: null };
+
+const PROBE = [
+  'import json, onnx, numpy, torch',
+  'print(json.dumps({"version": torch.__version__, "hasCompile": hasattr(torch, "compile"), "cudaBuilt": torch.version.cuda, "cudaAvailable": torch.cuda.is_available()}))',
+].join('\n');
 
 let torchPython: Found | undefined;
 
-/** The first interpreter with torch, onnx and numpy (GCB_PYTHON first when set). */
+/** The first interpreter with torch, onnx and numpy (GCB_PYTHON first when set), probed once. */
 export function findTorchPython(): Found {
   if (torchPython !== undefined) return torchPython;
   const candidates = process.env.GCB_PYTHON ? [process.env.GCB_PYTHON, ...CANDIDATES] : CANDIDATES;
-  const python = candidates.find((p) => imports(p, 'import torch, onnx, numpy'));
-  torchPython =
-    python === undefined
-      ? { python: null, skip: ` [skipped: no Python with torch, onnx and numpy among ${candidates.join(', ')}]` }
-      : { python, skip: '' };
+  for (const python of candidates) {
+    const done = spawnSync(python, ['-c', PROBE], { encoding: 'utf8', timeout: 60_000 });
+    if (done.status === 0) {
+      torchPython = { python, skip: '', torch: JSON.parse(done.stdout.trim().split('\n').at(-1) as string) as TorchFacts };
+      return torchPython;
+    }
+  }
+  torchPython = { python: null, skip: ` [skipped: no Python with torch, onnx and numpy among ${candidates.join(', ')}]`, torch: null };
   return torchPython;
-}
-
-/** Whether the torch of `python` has torch.compile. */
-export function hasTorchCompile(python: string): boolean {
-  return imports(python, 'import torch, sys; sys.exit(0 if hasattr(torch, "compile") else 1)');
 }
 
 /**

@@ -40,6 +40,33 @@ def import_jax() -> Any:
     return jax
 
 
+_primed = False
+
+
+def prime_jax() -> None:
+    """Pays JAX's one-time costs (its GPU client's first compile and the cuBLAS/cuDNN handles XLA
+    creates) on a tiny jitted matmul and convolution, once per worker, so the first model's compile
+    time is its own."""
+    global _primed
+    if _primed:
+        return
+    _primed = True
+    jax = import_jax()
+    from jax import lax
+
+    from .compilers import jax_platform
+
+    device = jax.devices(jax_platform())[0]
+
+    def tiny(a: Any, w: Any) -> Any:
+        y = lax.conv_general_dilated(a, w, (1, 1), [(1, 1), (1, 1)], dimension_numbers=('NCHW', 'OIHW', 'NCHW'))
+        return jax.numpy.tanh(y.reshape(4, -1) @ y.reshape(4, -1).T)
+
+    a = jax.device_put(np.ones((1, 4, 8, 8), np.float32), device)
+    w = jax.device_put(np.ones((4, 4, 3, 3), np.float32), device)
+    jax.block_until_ready(jax.jit(tiny)(a, w))
+
+
 class JaxPlanning(Backend):
     """Plans on JAX's CPU device; the constants move to the GPU per session."""
 

@@ -82,8 +82,25 @@ def prime_inductor(mode: str, device: str) -> None:
             fn(a, a)
     if device == 'cuda':
         torch.cuda.synchronize()
+    # No torch._dynamo.reset() here: it would drop the compiled code of handles already loaded.
     del fn
-    torch._dynamo.reset()
+
+
+_device_warm = False
+
+
+def warm_device() -> None:
+    """Creates the CUDA context's library handles (cuBLAS, cuDNN) with a small matmul and convolution,
+    once per worker, so that the first case's first call is not charged for them."""
+    global _device_warm
+    if _device_warm:
+        return
+    _device_warm = True
+    with torch.no_grad():
+        x = torch.ones(1, 4, 8, 8, device='cuda')
+        torch.nn.functional.conv2d(x, torch.ones(4, 4, 3, 3, device='cuda'), padding=1)
+        torch.ones(8, 8, device='cuda') @ torch.ones(8, 8, device='cuda')
+    torch.cuda.synchronize()
 
 
 def set_precision(tf32: bool, cudnn_benchmark: bool) -> None:

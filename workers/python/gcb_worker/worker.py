@@ -283,10 +283,11 @@ class Worker:
     def _load_torch(self, spec: CompilerSpec, path: str, batch: int, inputs: list[dict[str, Any]], outputs: list[str], settings: dict[str, Any]) -> Any:
         import torch
 
-        from .torch_session import TorchPlanning, TorchSession, module_class, prime_inductor, set_precision
+        from .torch_session import TorchPlanning, TorchSession, module_class, prime_inductor, set_precision, warm_device
 
         if spec.device == 'cuda':
             set_precision(bool(settings['tf32']), bool(settings['cudnnBenchmark']))
+            warm_device()
         else:
             torch.set_num_threads(int(settings['threads']))
         entry = self._entry('torch', path, batch, inputs, outputs, TorchPlanning)
@@ -300,7 +301,7 @@ class Worker:
 
     def _load_jax(self, spec: CompilerSpec, path: str, batch: int, inputs: list[dict[str, Any]], outputs: list[str], settings: dict[str, Any]) -> Any:
         try:
-            from .jax_session import JaxEntry, JaxPlanning, JaxSession, import_jax
+            from .jax_session import JaxEntry, JaxPlanning, JaxSession, import_jax  # noqa: F401
 
             jax = import_jax()
         except Exception as error:  # noqa: BLE001
@@ -311,6 +312,9 @@ class Worker:
             jax.devices(jax_platform())
         except Exception as error:  # noqa: BLE001
             raise _Unavailable(f'jax {jax.__version__} has no GPU backend: {type(error).__name__}: {error}') from error
+        from .jax_session import prime_jax
+
+        prime_jax()
         entry = self._entry('jax', path, batch, inputs, outputs, JaxPlanning)
         built = entry.built.get(spec.id)
         if built is None:
