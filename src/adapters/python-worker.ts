@@ -168,12 +168,25 @@ class PythonCompiledModel implements CompiledModel {
     return sharedPythonWorker.request(this.generation, op, fields, schema);
   }
 
+  /**
+   * A request of the compile steps: the harness records failures in prepare as run-phase failures, so
+   * the message says which step of the worker failed (`compile: …`).
+   */
+  async #inStep<S extends z.ZodType>(op: 'load' | 'compile', fields: Record<string, unknown>, schema: S): Promise<z.infer<S>> {
+    try {
+      return await this.#request(op, fields, schema);
+    } catch (error) {
+      if (error instanceof WorkerError) throw new WorkerError(`${op}: ${error.message}`, error.phase);
+      throw error;
+    }
+  }
+
   async prepare(input: Float32Array, batch: number): Promise<PreparedRun> {
     const { adapter, model } = this;
     const shape = [batch, ...model.sampleShape];
     const handle = `${adapter.id}#${++handleCounter}`;
     // The batch is part of the model the worker builds (shapes are folded for it), so `load` comes here.
-    const loaded = await this.#request(
+    const loaded = await this.#inStep(
       'load',
       {
         handle,
@@ -189,7 +202,7 @@ class PythonCompiledModel implements CompiledModel {
     try {
       checkSettings(adapter, loaded.compiler.settings);
       await this.#request('prepare', { handle, inputs: [{ name: model.inputName, dtype: 'float32', shape, data: float32ToBase64(input) }] }, EmptyAnswerSchema);
-      const compiled = await this.#request('compile', { handle }, CompileAnswerSchema);
+      const compiled = await this.#inStep('compile', { handle }, CompileAnswerSchema);
       return this.#run(handle, loaded.mode, compiled.compileMs, compiled.phases);
     } catch (error) {
       await this.#dispose(handle);
