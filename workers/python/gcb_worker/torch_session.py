@@ -129,7 +129,8 @@ class TorchSession:
         self.device = torch.device('cuda' if self.cuda else 'cpu')
         self.slowdown = Slowdown(settings.get('testSlowdown'))
         with torch.no_grad():
-            constants = {name: t.to(self.device) for name, t in plan.constants.items()}
+            # A copy per session (also on the CPU): each session places its own weights.
+            constants = {name: t.to(self.device, copy=True) for name, t in plan.constants.items()}
             self.module = cls(constants).eval()
         self.compiled = spec.compile_mode is not None
         if self.compiled:
