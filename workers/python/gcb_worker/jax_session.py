@@ -84,7 +84,10 @@ class JaxPlanning(Backend):
     def from_numpy(self, array: np.ndarray) -> Any:
         array = np.asarray(array)
         if array.dtype == np.int64:
-            array = array.astype(np.int32)
+            # JAX runs 64-bit integers as int32. Exporters write INT64_MAX/MIN as "to the end" in Slice
+            # bounds: clipped, they keep that meaning (a bound past the dimension is clamped anyway).
+            info = np.iinfo(np.int32)
+            array = np.clip(array, info.min, info.max).astype(np.int32)
         elif array.dtype == np.float64:
             array = array.astype(np.float32)
         return self.jax.device_put(array, self.cpu)

@@ -214,6 +214,15 @@ class ConverterTest(unittest.TestCase):
         self.check([node('Slice', ['x', 'starts', 'ends', 'axes', 'steps'], ['y'])], {'x': x}, [x[1:3, ::-2]], slice_inputs)
         self.check([node('Slice', ['x'], ['y'], starts=[2], ends=[100], axes=[1])], {'x': x}, [x[:, 2:]], opset=9)
 
+    def test_slice_to_the_end_as_exporters_write_it(self):
+        # INT64_MAX / INT64_MIN mean "to the end"; JAX's int32 must keep that meaning.
+        x = sample(3, 8)
+        big, small = np.iinfo(np.int64).max, np.iinfo(np.int64).min
+        self.check([node('Slice', ['x', 's', 'e', 'a'], ['y0']), node('Slice', ['x', 's2', 'e2', 'a', 'st'], ['y1'])], {'x': x},
+                   [x[:, 3:], x[:, 6::-1]],
+                   {'s': np.array([3], np.int64), 'e': np.array([big], np.int64), 'a': np.array([1], np.int64),
+                    's2': np.array([6], np.int64), 'e2': np.array([small], np.int64), 'st': np.array([-1], np.int64)})
+
     def test_gather_constant_indices(self):
         x = sample(2, 5, 3)
         self.check([node('Gather', ['x', 'idx'], ['y'], axis=1)], {'x': x}, [x[:, [4, 0, 4], :]], {'idx': np.array([-1, 0, 4], np.int64)})
