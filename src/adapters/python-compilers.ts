@@ -38,7 +38,7 @@ export const PYTHON_COMPILERS: Readonly<Record<string, PythonCompilerInfo>> = {
   ...gpuPair('torch-inductor-cuda', { ...torchCuda, description: 'PyTorch torch.compile, Inductor, default mode, on CUDA', compileMode: 'default' }),
   ...gpuPair('torch-inductor-max-autotune-cuda', {
     ...torchCuda,
-    description: 'PyTorch torch.compile, Inductor, mode "max-autotune", on CUDA',
+    description: 'PyTorch torch.compile, Inductor, mode "max-autotune" (autotuned kernels, CUDA graphs), on CUDA',
     compileMode: 'max-autotune',
   }),
   ...gpuPair('torch-cudagraphs-cuda', {

@@ -64,6 +64,8 @@ export function pythonCompilerSettings(info: PythonCompilerInfo): CompilerSettin
         dynamicShapes: false,
         compileCache: process.env.GCB_TORCH_CACHE_DIR ? 'persistent' : 'per-worker',
       });
+      // torch.compile's "reduce-overhead" and "max-autotune" modes both replay CUDA graphs.
+      if (info.device === 'cuda') settings.cudaGraphs = info.compileMode === 'reduce-overhead' || info.compileMode === 'max-autotune';
     }
   } else if (info.framework === 'jax') {
     Object.assign(settings, { matmulPrecision: 'highest', memoryPreallocation: false });

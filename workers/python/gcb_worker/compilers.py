@@ -43,7 +43,7 @@ def _gpu_pair(id_: str, family: str, description: str, framework: str, compile_m
 CATALOGUE: list[CompilerSpec] = [
     *_gpu_pair('torch-eager-cuda', 'torch-cuda', 'PyTorch eager on CUDA (the vendor reference)', 'torch', None),
     *_gpu_pair('torch-inductor-cuda', 'torch-cuda', 'PyTorch torch.compile, Inductor, default mode, on CUDA', 'torch', 'default'),
-    *_gpu_pair('torch-inductor-max-autotune-cuda', 'torch-cuda', 'PyTorch torch.compile, Inductor, mode "max-autotune", on CUDA', 'torch', 'max-autotune'),
+    *_gpu_pair('torch-inductor-max-autotune-cuda', 'torch-cuda', 'PyTorch torch.compile, Inductor, mode "max-autotune" (autotuned kernels, CUDA graphs), on CUDA', 'torch', 'max-autotune'),
     *_gpu_pair('torch-cudagraphs-cuda', 'torch-cuda', 'PyTorch torch.compile, Inductor with CUDA graphs (mode "reduce-overhead"), on CUDA', 'torch', 'reduce-overhead'),
     *_gpu_pair('jax-xla-cuda', 'jax-cuda', 'JAX jax.jit, XLA, on CUDA', 'jax', 'jit'),
     CompilerSpec('tensorrt-cuda', 'gpu', 'tensorrt-cuda', 'NVIDIA TensorRT through the Python worker (not implemented: always unavailable)', 'tensorrt', 'cuda', None, 'compute-only'),
@@ -76,6 +76,8 @@ def default_settings(spec: CompilerSpec) -> dict[str, Any]:
             settings.update(threads=_torch_threads(), threadSpinning=False)
         if spec.compile_mode is not None:
             settings.update(compileMode=spec.compile_mode, fullGraph=True, dynamicShapes=False, compileCache=compile_cache_kind())
+            if spec.device == 'cuda':
+                settings.update(cudaGraphs=spec.compile_mode in ('reduce-overhead', 'max-autotune'))
     elif spec.framework == 'jax':
         settings.update(matmulPrecision='highest', memoryPreallocation=False)
     return settings
