@@ -3,6 +3,7 @@
  * it is created, and a runtime that is not installed shows up as unavailable, not as a crash.
  */
 import { ORT_OPT_LEVELS, OrtNodeAdapter } from './ort-node.ts';
+import { PYTHON_COMPILERS } from './python-compilers.ts';
 import type { CompilerAdapter, HardwareKind } from './types.ts';
 
 /** Settings a run resolves once (the run plan) and hands to every adapter it creates. */
@@ -70,6 +71,21 @@ const ortWeb = Object.fromEntries(
   ]),
 );
 
+// PyTorch and JAX in the shared Python worker (docs/compilers.md); Python starts on first use.
+const python = Object.fromEntries(
+  Object.entries(PYTHON_COMPILERS).map(([id, info]) => [
+    id,
+    {
+      hardware: info.hardware,
+      description: info.description,
+      create: async () => {
+        const { createPythonWorkerAdapter } = await import('./python-worker.ts');
+        return createPythonWorkerAdapter(id);
+      },
+    } satisfies CompilerEntry,
+  ]),
+);
+
 const COMPILERS: Readonly<Record<string, CompilerEntry>> = {
   ...ortCpu,
   ...ortWeb,
@@ -94,6 +110,7 @@ const COMPILERS: Readonly<Record<string, CompilerEntry>> = {
     description: 'ONNX Runtime TensorRT execution provider (vendor compiler)',
     create: async (options) => new OrtNodeAdapter({ provider: 'tensorrt', optLevel: 'all', ...ortThreadsOf(options) }),
   },
+  ...python,
 };
 
 /** The compiler every other one is checked against and compared with. */

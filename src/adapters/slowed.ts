@@ -48,6 +48,13 @@ export function slowFunction(fn: () => Promise<void> | void, slowdown: Slowdown)
   };
 }
 
+/** A self-timed arm's times, slowed down: each grows by the delay, and the delays are waited out (busy). */
+export function slowTimes(times: readonly number[], slowdown: Slowdown): number[] {
+  const slowed = times.map((t) => t + (slowdown.kind === 'fixed' ? slowdown.ms : t * slowdown.fraction));
+  busyWait(slowed.reduce((sum, t, i) => sum + t - (times[i] as number), 0));
+  return slowed;
+}
+
 export class SlowedAdapter implements CompilerAdapter {
   readonly id: string;
   readonly family: string;
@@ -81,11 +88,16 @@ export class SlowedAdapter implements CompilerAdapter {
     return {
       async prepare(input, batch): Promise<PreparedRun> {
         const prepared = await compiled.prepare(input, batch);
+        const timedCalls = prepared.timedCalls;
         return {
           mode: prepared.mode,
           run: slowFunction(() => prepared.run(), slowdown),
           output: () => prepared.output(),
           release: () => prepared.release(),
+          // A worker times its own calls: each of its times grows by the delay, which is waited out here.
+          ...(timedCalls === undefined ? {} : { timedCalls: async (calls: number) => slowTimes(await timedCalls.call(prepared, calls), slowdown) }),
+          ...(prepared.compileMs === undefined ? {} : { compileMs: prepared.compileMs }),
+          ...(prepared.compilePhases === undefined ? {} : { compilePhases: prepared.compilePhases }),
         };
       },
       dispose: () => compiled.dispose(),

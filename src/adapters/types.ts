@@ -94,3 +94,12 @@ export interface GpuInfo {
   readonly description: string;
   readonly driver: string;
 }
+
+/**
+ * Thrown by an adapter that cannot run this particular model (e.g. an operator its converter lacks,
+ * docs/worker-protocol.md `load` answering `available: false`): the case is `unavailable` with this
+ * message as its reason, not `failed`. Other models may still run under the same compiler.
+ */
+export class UnavailableForModelError extends Error {
+  override readonly name = 'UnavailableForModelError';
+}

@@ -6,7 +6,7 @@
  * `failed` result with the phase it happened in; an unavailable compiler becomes `unavailable` with
  * its reason. Nothing here imports a runtime: adapters come in by injection.
  */
-import type { CompiledModel, CompilerAdapter, ModelArtifact, PreparedRun } from '../adapters/types.ts';
+import { UnavailableForModelError, type CompiledModel, type CompilerAdapter, type ModelArtifact, type PreparedRun } from '../adapters/types.ts';
 import {
   caseKey,
   type CaseResult,
@@ -93,7 +93,7 @@ async function inPhase<T>(phase: FailurePhase, work: () => Promise<T>): Promise<
   try {
     return await work();
   } catch (error) {
-    if (error instanceof PhaseError) throw error;
+    if (error instanceof PhaseError || error instanceof UnavailableForModelError) throw error;
     const message = messageOf(error);
     throw new PhaseError(OUT_OF_MEMORY.test(message) ? 'out-of-memory' : phase, message);
   }
@@ -140,6 +140,9 @@ export async function measureCase(input: MeasureCaseInput): Promise<CaseResult> 
   try {
     return await withTimeout(measureAvailable(input, common, (p) => (phase = p)), timeoutMs, () => `${phase} of ${common.key}`);
   } catch (error) {
+    // A compiler that finds, once it sees the model, that it cannot run it (a worker's converter
+    // lacking an operator) makes the case unavailable, as an unavailable compiler does.
+    if (error instanceof UnavailableForModelError) return { ...common, state: 'unavailable', reason: error.message };
     const failure = error instanceof PhaseError ? error : new PhaseError(phase, messageOf(error));
     return { ...common, state: 'failed', phase: failure.phase, error: failure.message, correctness: failure.correctness };
   }

@@ -143,6 +143,22 @@ export class WorkerClient {
     clearTimeout(timer);
   }
 
+  /**
+   * Lets the harness's process exit while this worker lives (a long-lived shared worker is killed at
+   * exit instead); a request in flight still keeps the process alive through its timer.
+   */
+  unref(): void {
+    this.#child.unref();
+    for (const stream of [this.#child.stdin, this.#child.stdout, this.#child.stderr]) {
+      (stream as unknown as { unref?: () => void }).unref?.();
+    }
+  }
+
+  /** The worker's process id, while it runs. */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   kill(): void {
     if (this.#child.exitCode === null && this.#child.signalCode === null) this.#child.kill('SIGKILL');
   }

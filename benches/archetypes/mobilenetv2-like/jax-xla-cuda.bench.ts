@@ -1,0 +1,3 @@
+import { benchSpec } from '../../../src/spec.ts';
+
+benchSpec({ model: 'mobilenetv2-like', compiler: 'jax-xla-cuda', batches: [1, 4, 8, 16, 32] });

@@ -1,0 +1,3 @@
+import { benchSpec } from '../../../src/spec.ts';
+
+benchSpec({ model: 'resnet-like', compiler: 'jax-xla-cuda-e2e', batches: [1, 4, 8, 16, 32] });

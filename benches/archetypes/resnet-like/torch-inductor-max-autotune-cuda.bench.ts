@@ -1,0 +1,3 @@
+import { benchSpec } from '../../../src/spec.ts';
+
+benchSpec({ model: 'resnet-like', compiler: 'torch-inductor-max-autotune-cuda', batches: [1, 4, 8, 16, 32] });

@@ -1,0 +1,3 @@
+import { benchSpec } from '../../../src/spec.ts';
+
+benchSpec({ model: 'mbv2-inverted', compiler: 'jax-xla-cuda', batches: [1, 4, 8, 16, 32], depths: [1, 4, 8] });
