@@ -261,7 +261,12 @@ function printVerdict(evaluation: Evaluation, report: ReturnType<typeof buildRep
     log(`bench: not gated (--no-gate); report: ${reports}`);
     return;
   }
-  if (verdict.status === 'no-baseline') log(`bench: no baseline at ${baselinePath}`);
+  if (verdict.status === 'no-baseline') {
+    // Through the package's command the dispatcher names it (`graph-compiler-bench bench`).
+    const cli = process.env.GCB_CLI_NAME?.replace(/ bench$/, '') ?? null;
+    const how = cli === null ? 'pnpm bench --no-gate, then pnpm bench:baseline' : `${cli} bench --no-gate, then ${cli} baseline`;
+    log(`bench: no baseline at ${baselinePath}; make one on this machine: ${how}`);
+  }
   // Messages already start with what they are ("regression: …", "new reversal: …").
   for (const problem of verdict.problems) log(red(`  ${problem.message}`));
   const good = outcome === 'pass' || (outcome === 'no-baseline' && !options.requireBaseline);

@@ -114,8 +114,9 @@ describe('the packed package, used from another repository', () => {
 
     const bench = run(bin, ['bench', '--profile', 'quick', '--batch', '1,8'], consumer, 120_000);
     expect(bench.output).toContain('bench: wrote results/latest.json (2 cases)');
-    expect(bench.output).toContain('PASS');
-    // No baseline yet: every case is new, and the run passes.
+    // No baseline yet: the verdict says so, and how to make one with this command; the run exits 0.
+    expect(bench.output).toMatch(/bench: NO BASELINE: no baseline for \S+ yet, nothing was compared \(2 new\)/);
+    expect(bench.output).toMatch(/bench: no baseline at baselines\/\S+\.json; make one on this machine: graph-compiler-bench bench --no-gate, then graph-compiler-bench baseline/);
     expect(bench.code, bench.output).toBe(0);
 
     const latest = await loadRunResult(join(consumer, 'results/latest.json'));

@@ -55,7 +55,7 @@ describe('summaryLine', () => {
       'INCONCLUSIVE: 0 regressions, 0 reversals; judged 12 of 300 comparable cases (288 not judged: machine in another state); too few cases judged to pass: compare side by side with pnpm bench --compare <ref>, or refresh the baseline on this machine',
     );
     expect(summaryLine('no-baseline', { ...zero, new: 5 }, context)).toBe(
-      'NO BASELINE: no baseline for amd-epyc-2c yet, nothing was compared (5 new); make one on this machine with pnpm bench --no-gate, then pnpm bench:baseline',
+      'NO BASELINE: no baseline for amd-epyc-2c yet, nothing was compared (5 new); measure this machine without the gate and write one (bench --no-gate, then baseline)',
     );
   });
 });

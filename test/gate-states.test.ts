@@ -91,7 +91,7 @@ describe('gate case states', () => {
   it('with no baseline, every case is new and only failures fail', () => {
     const v = judgeRun(makeRun(base), null);
     expect(v.cases.map((c) => c.kind)).toEqual(['new', 'new', 'new']);
-    expect(v.summaryLine).toBe('NO BASELINE: no baseline for test-cpu-8c-16g yet, nothing was compared (3 new); make one on this machine with pnpm bench --no-gate, then pnpm bench:baseline');
+    expect(v.summaryLine).toBe('NO BASELINE: no baseline for test-cpu-8c-16g yet, nothing was compared (3 new); measure this machine without the gate and write one (bench --no-gate, then baseline)');
     expect(v.baseline).toBeNull();
   });
 

@@ -232,7 +232,7 @@ async function main(): Promise<number> {
     }
   }
   // A pull request must not loosen its own gate: in paired mode the config and baselines are the base's.
-  const trusted = comparison === null ? root : comparison.base.tree;
+  const trusted = comparison === null ? '' : comparison.base.tree;
   const gateConfigPath = process.env.GCB_GATE_CONFIG || join(trusted, 'gate.config.json');
   const baselinesDir = process.env.GCB_BASELINES_DIR || join(trusted, 'baselines');
   const config = await checkedGateConfig(gateConfigPath);

@@ -289,7 +289,7 @@ export function summaryLine(
   if (c.filtered > 0) info.push(`${c.filtered} filtered out`);
   const bracket = info.length === 0 ? '' : ` (${info.join(', ')})`;
   if (status === 'no-baseline') {
-    return `NO BASELINE: no baseline for ${context.hardwareId} yet, nothing was compared${bracket}; make one on this machine with pnpm bench --no-gate, then pnpm bench:baseline`;
+    return `NO BASELINE: no baseline for ${context.hardwareId} yet, nothing was compared${bracket}; measure this machine without the gate and write one (bench --no-gate, then baseline)`;
   }
   const failing = [...(context.otherProblems ?? []), count(c.regression, 'regression')];
   if (c.newReversals === 0 && c.flippedOrderings === 0) failing.push('0 reversals');
