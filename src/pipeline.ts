@@ -109,6 +109,7 @@ export function buildRunResult(collected: Collected, plan: RunPlan, side: 'head'
             seed: plan.seed,
             removed: [...compare.removed],
             added: [...compare.added],
+            workerCpus: compare.workerCpus,
           },
         }),
   };

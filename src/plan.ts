@@ -147,6 +147,8 @@ export const RunPlanSchema = z.strictObject({
       removed: z.array(z.string()),
       /** Keys the head side defines that the base side does not. */
       added: z.array(z.string()),
+      /** CPUs both sides' workers are pinned to (`taskset -c`); null: not pinned. */
+      workerCpus: z.string().nullable(),
     })
     .nullable(),
 });

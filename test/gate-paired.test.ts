@@ -9,7 +9,7 @@ import { DEFAULT_GATE_CONFIG } from '../src/gate/config.ts';
 import { pairedLogRatios, sideChanges } from '../src/gate/paired.ts';
 import type { Verdict } from '../src/gate/verdict.ts';
 import type { CompletedCase } from '../src/results/schema.ts';
-import { makePairedRuns, type PairedCaseSpec } from './support/synthetic-paired.ts';
+import { makePairedRuns, type PairedCaseSpec, type PairedOptions } from './support/synthetic-paired.ts';
 import { sha } from './support/synthetic-run.ts';
 
 const COMPILERS = ['ort-cpu-disabled', 'ort-cpu-basic', 'ort-cpu-all'] as const;
@@ -23,8 +23,8 @@ function matrix(edit: (spec: PairedCaseSpec) => PairedCaseSpec = (s) => s, batch
   );
 }
 
-function judge(specs: readonly PairedCaseSpec[], seed = 7, config = DEFAULT_GATE_CONFIG): Verdict {
-  const { head, base } = makePairedRuns(specs, { seed });
+function judge(specs: readonly PairedCaseSpec[], seed = 7, config = DEFAULT_GATE_CONFIG, options: PairedOptions = {}): Verdict {
+  const { head, base } = makePairedRuns(specs, { seed, ...options });
   const { verdict, outcome } = evaluate({ run: head, base, baseline: undefined, config, harnessErrors: [], requireBaseline: false });
   if (verdict === null) throw new Error('a paired run is always gated');
   // A failed case makes the run incomplete whatever the verdict says; otherwise the outcome is the verdict's.
@@ -43,10 +43,22 @@ describe('paired gate', () => {
     }
   });
 
+  it('does not call the bias of a session pair a change: a 15% bias per pair, quiet rounds, same code', () => {
+    // Each case's two session pairs are 15% apart at random (what sub-millisecond models did on the 2-core
+    // VM), while its rounds agree within 1%: a test on the rounds alone would flag most cases.
+    let alarms = 0;
+    for (const seed of [11, 12, 13, 14, 15, 16, 17, 18]) {
+      const v = judge(matrix(), seed, DEFAULT_GATE_CONFIG, { sessionEffect: 0.15, noise: 0.005 });
+      alarms += v.problems.length;
+    }
+    expect(alarms).toBe(0);
+  });
+
   it('finds a 10% slowdown of one compiler in its cases and in its aggregate, and nowhere else', () => {
     const v = judge(matrix((s) => (s.compiler === 'ort-cpu-all' ? { ...s, headFactor: 1.1 } : s)));
     const regressions = v.cases.filter((c) => c.kind === 'regression');
-    expect(regressions.length).toBe(12);
+    // 12 rounds in 2 session pairs per case: most of the 12 cases of the slowed compiler are called one by one.
+    expect(regressions.length).toBeGreaterThanOrEqual(10);
     expect(regressions.every((c) => c.compilerId === 'ort-cpu-all')).toBe(true);
     expect(regressions[0]?.paired?.ratio).toBeGreaterThan(1.05);
     expect(regressions[0]?.message).toMatch(/^regression: archetypes\/mixer-like\/ort-cpu-all\/b=1 is \d+\.\d% slower than base ba5eba5, measured side by side \(head\/base 1\.\d{3}, 99% CI/);
@@ -55,7 +67,7 @@ describe('paired gate', () => {
     expect(slower).not.toContain('cpu/ort-cpu-basic');
     expect(slower).not.toContain('cpu/ort-cpu-disabled');
     expect(v.status).toBe('fail');
-    expect(v.summaryLine).toMatch(/^FAIL: 12 regressions, \d+ slower groups? \([^)]*cpu\/ort-cpu-all[^)]*\), 0 reversals; judged 36 of 36 cases/);
+    expect(v.summaryLine).toMatch(/^FAIL: 1\d regressions, \d+ slower groups? \([^)]*cpu\/ort-cpu-all[^)]*\), 0 reversals; judged 36 of 36 cases/);
   });
 
   it('finds a uniform 3% slowdown of a compiler at the compiler level, below every case threshold', () => {
@@ -113,7 +125,7 @@ describe('paired gate', () => {
   });
 
   it('reads the per-round log-ratios of a case from the two sides, leaving out rounds set aside on either', () => {
-    const { head, base } = makePairedRuns([{ model: 'vit-like', compiler: 'ort-cpu-all', batch: 1, median: 2, headFactor: 1.1 }], { rounds: 4, noise: 0, drift: 0.5 });
+    const { head, base } = makePairedRuns([{ model: 'vit-like', compiler: 'ort-cpu-all', batch: 1, median: 2, headFactor: 1.1 }], { rounds: 4, noise: 0, drift: 0.5, sessionEffect: 0 });
     const h = head.cases[0] as CompletedCase;
     const b = base.cases[0] as CompletedCase;
     expect(pairedLogRatios(h, b).map((d) => d.toFixed(6))).toEqual(Array(4).fill(Math.log(1.1).toFixed(6)));

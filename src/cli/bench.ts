@@ -28,7 +28,7 @@ import BenchReporter from '../../reporters/bench-reporter.ts';
 import { ARCHETYPE_IDS, BLOCK_IDS } from '../../fixtures/index.ts';
 import { COMPILER_IDS } from '../adapters/registry.ts';
 import { parseSlowdowns } from '../adapters/slowed.ts';
-import { prepareComparison, ComparisonUnavailable, type PreparedComparison } from '../compare/setup.ts';
+import { prepareComparison, ComparisonUnavailable, workerCpus, type PreparedComparison } from '../compare/setup.ts';
 import { evaluate } from '../evaluate.ts';
 import { GateConfigError, keysToConfirm, loadGateConfig, type GateConfig } from '../gate/index.ts';
 import { unknownCompilerIds } from '../gate/config.ts';
@@ -250,6 +250,7 @@ async function main(): Promise<number> {
           base: comparison.base,
           removed: comparison.baseKeys.filter((k) => !planned.cases.some((c) => c.key === k)).sort(),
           added: planned.cases.map((c) => c.key).filter((k) => !comparison.baseKeys.includes(k)).sort(),
+          workerCpus: workerCpus(),
         };
   for (const error of comparison?.baseErrors ?? []) notices.push(`the base checkout: ${error}`);
   const plan: RunPlan = {

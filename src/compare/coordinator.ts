@@ -12,7 +12,7 @@
  */
 import { REFERENCE_COMPILER } from '../adapters/registry.ts';
 import { createEngine } from '../harness/engines.ts';
-import { DEFAULT_MEASURE_OPTIONS, type MeasureOptions, type MeasuringEngine } from '../harness/engine.ts';
+import { DEFAULT_MEASURE_OPTIONS, sessionShare, type MeasureOptions, type MeasuringEngine, type StopReason } from '../harness/engine.ts';
 import { deterministicInput } from '../harness/input.ts';
 import { measureInterleaved, pairedOrder, ArmError, type Arm } from '../harness/interleave.ts';
 import { relativeL2, firstNonFinite } from '../harness/compare.ts';
@@ -88,7 +88,7 @@ async function workerOf(plan: RunPlan, side: SideName): Promise<WorkerClient> {
   const started = (async () => {
     const sha = side === 'head' ? plan.compare?.head.sha : plan.compare?.base.sha;
     const tree = sideTree(plan, side);
-    const command = nodeWorkerCommand(tree);
+    const command = nodeWorkerCommand(tree, plan.compare?.workerCpus ?? null);
     if (command === null) throw new WorkerError(`${tree} has no worker to start (${side} side)`, 'died');
     const client = await WorkerClient.start({
       name: `${side} worker${sha ? ` (${sha.slice(0, 12)})` : ''}`,
@@ -311,71 +311,123 @@ async function measureSides(planned: PlannedCase, plan: RunPlan, states: SideSta
   }
 }
 
+/**
+ * Session pairs per case in a paired run. A compiled session's speed depends on where its memory
+ * landed: on the 2-core VM one session of a 0.3 ms model ran 30% faster than another of the same code,
+ * for as long as it lived, so a pair of sessions carries a bias that no number of rounds removes. Each
+ * case is therefore measured over two pairs, compiled afresh on both sides, and the gate sees the
+ * spread between them (src/gate/paired.ts, the moderated case variance).
+ */
+export const PAIRED_SESSIONS = 2;
+
 async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideState[]): Promise<void> {
   const profile = getProfile(plan.profile);
   const fixed = plan.pairedRounds;
   // A fixed number of rounds (calibration): no time rule, no adaptive stop, the rounds asked for.
-  const options: MeasureOptions =
+  const whole: MeasureOptions =
     fixed === null
       ? { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure }
       : { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure, minTimeMs: 0, minSamples: 1, targetRelativeCi: null, maxTimeMs: Number.MAX_SAFE_INTEGER, maxSamples: Number.MAX_SAFE_INTEGER };
+  const sessions = PAIRED_SESSIONS;
+  const options = sessionShare(whole, sessions);
+  const minRounds = Math.max(2, Math.ceil((fixed ?? profile.paired.minRounds) / sessions));
   const paired = live.length === 2;
-  const arms: Arm[] = live.map((state) => {
-    const loaded = state.loaded as Loaded;
-    return { timedCalls: async (calls: number) => (await loaded.client.request('run', { handle: loaded.handle, calls }, RunAnswerSchema)).times };
-  });
   const seed = deriveSeed(plan.seed, planned.key);
   const order = pairedOrder(seed);
   const measuring = await (engine ??= createEngine(plan.engine));
-  let measured;
-  try {
-    measured = await measureInterleaved(arms, measuring, {
-      ...options,
-      // Alone, nothing is judged: sample for the minimum time.
-      ...(paired ? {} : { targetRelativeCi: null }),
-      blockMs: profile.paired.blockMs,
-      // A block must last its time even for a call of microseconds: short blocks are the noisy ones.
-      maxCallsPerBlock: 4096,
-      minRounds: fixed ?? profile.paired.minRounds,
-      judgedArm: 1,
-      ...(paired ? { order } : {}),
+  const samples: number[][] = live.map(() => []);
+  const sessionRounds: number[] = [];
+  const excludedRounds: number[] = [];
+  let calls: readonly number[] | undefined;
+  let untimedFirst: readonly boolean[] | undefined;
+  let rounds = 0;
+  let stoppedBy: StopReason = 'min-time';
+  let warmupIterations = 0;
+  let timeMs = 0;
+  for (let session = 0; session < sessions; session++) {
+    if (session > 0) {
+      // A fresh pair: each side compiles the case again (its output was checked with the first).
+      for (const state of live) {
+        const old = state.loaded as Loaded;
+        await close(old);
+        try {
+          const again = await open(old.client, state.side, planned, plan, planned.compiler);
+          if ('unavailable' in again) throw new SideFailure(state.side, 'compile', again.unavailable);
+          state.loaded = { ...again, correctness: old.correctness };
+        } catch (error) {
+          state.loaded = null;
+          const failure = error instanceof SideFailure ? error : new SideFailure(state.side, 'compile', String(error));
+          for (const other of live) other.result = other === state ? failed(planned, other, failure) : failed(planned, other, new SideFailure(other.side, 'compile', `not measured: the ${state.side} side failed to compile its second session (${failure.message})`));
+          return;
+        }
+      }
+    }
+    const arms: Arm[] = live.map((state) => {
+      const loaded = state.loaded as Loaded;
+      return { timedCalls: async (k: number) => (await loaded.client.request('run', { handle: loaded.handle, calls: k }, RunAnswerSchema)).times };
     });
-  } catch (error) {
-    const arm = error instanceof ArmError ? error.arm : 0;
-    const state = live[arm] as SideState;
-    const cause = error instanceof ArmError ? error.cause : error;
-    const failure = new SideFailure(state.side, phaseOf(cause, 'run'), cause instanceof Error ? cause.message : String(cause));
-    for (const other of live) other.result = other === state ? failed(planned, other, failure) : failed(planned, other, new SideFailure(other.side, 'run', `not measured: the ${state.side} side failed in the same rounds (${failure.message})`));
-    return;
+    const offset = rounds;
+    let measured;
+    try {
+      measured = await measureInterleaved(arms, measuring, {
+        ...options,
+        // Alone, nothing is judged: sample for the minimum time.
+        ...(paired ? {} : { targetRelativeCi: null }),
+        blockMs: profile.paired.blockMs,
+        // A block must last its time even for a call of microseconds: short blocks are the noisy ones.
+        maxCallsPerBlock: 4096,
+        minRounds,
+        judgedArm: 1,
+        ...(paired ? { order: (r: number) => order(offset + r) } : {}),
+        ...(calls === undefined ? {} : { callsPerRound: calls }),
+        ...(untimedFirst === undefined ? {} : { untimedFirst }),
+      });
+    } catch (error) {
+      const arm = error instanceof ArmError ? error.arm : 0;
+      const state = live[arm] as SideState;
+      const cause = error instanceof ArmError ? error.cause : error;
+      const failure = new SideFailure(state.side, phaseOf(cause, 'run'), cause instanceof Error ? cause.message : String(cause));
+      for (const other of live) other.result = other === state ? failed(planned, other, failure) : failed(planned, other, new SideFailure(other.side, 'run', `not measured: the ${state.side} side failed in the same rounds (${failure.message})`));
+      return;
+    }
+    calls = measured.callsPerRound;
+    untimedFirst = measured.untimedFirst;
+    measured.samples.forEach((armSamples, arm) => (samples[arm] as number[]).push(...armSamples));
+    const means = live.map((_, arm) => roundMeans(measured.samples[arm] as number[], (calls as readonly number[])[arm] as number));
+    if (paired) excludedRounds.push(...disturbedPairs(means[0] as number[], means[1] as number[]).map((r) => r + offset));
+    sessionRounds.push(measured.rounds);
+    rounds += measured.rounds;
+    stoppedBy = measured.stoppedBy;
+    warmupIterations += measured.warmupIterations;
+    timeMs += measured.timeMs;
   }
-  const means = live.map((_, arm) => roundMeans(measured.samples[arm] as number[], measured.callsPerRound[arm] as number));
-  const excludedRounds = paired ? disturbedPairs(means[0] as number[], means[1] as number[]) : [];
-  const orderText = Array.from({ length: measured.rounds }, (_, r) => (order(r)[0] === 0 ? 'H' : 'B')).join('');
+  const perRound = calls as readonly number[];
+  const orderText = Array.from({ length: rounds }, (_, r) => (order(r)[0] === 0 ? 'H' : 'B')).join('');
   live.forEach((state, arm) => {
     const loaded = state.loaded as Loaded;
-    const samples = measured.samples[arm] as number[];
-    const calls = measured.callsPerRound[arm] as number;
-    const latency = summarizeLatency(quietSamples(samples, calls, excludedRounds));
+    const armSamples = samples[arm] as number[];
+    const armCalls = perRound[arm] as number;
+    const latency = summarizeLatency(quietSamples(armSamples, armCalls, excludedRounds));
     state.result = {
       ...commonOf(planned, state.answer),
       state: 'completed',
       compileMs: loaded.compileMs,
       mode: loaded.mode,
       latency,
-      samples,
+      samples: armSamples,
       throughput: latency.median > 0 ? (planned.batch * 1000) / latency.median : 0,
       memory: { rssPeakBytes: 0, deviceBytes: null },
       correctness: loaded.correctness,
-      engine: { name: measuring.name, version: measuring.version, stoppedBy: measured.stoppedBy, warmupIterations: measured.warmupIterations, timeMs: measured.timeMs },
+      engine: { name: measuring.name, version: measuring.version, stoppedBy, warmupIterations, timeMs },
       interleaving: {
-        rounds: measured.rounds,
-        sessionRounds: [measured.rounds],
-        callsPerRound: calls,
+        rounds,
+        sessionRounds,
+        callsPerRound: armCalls,
         reference: null,
         referenceNote: null,
         anchor: null,
-        pairing: { side: state.side, order: paired ? orderText : state.side === 'head' ? 'H'.repeat(measured.rounds) : 'B'.repeat(measured.rounds) },
-        disturbance: { quietAnchorMs: null, tolerance: PAIRED_DISTURBANCE_TOLERANCE, excludedRounds },
+        pairing: { side: state.side, order: paired ? orderText : state.side === 'head' ? 'H'.repeat(rounds) : 'B'.repeat(rounds) },
+        disturbance: { quietAnchorMs: null, tolerance: PAIRED_DISTURBANCE_TOLERANCE, excludedRounds: [...excludedRounds] },
       },
     };
   });

@@ -9,6 +9,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rm, symlink } from 'node:fs/promises';
+import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { RunPlan } from '../plan.ts';
@@ -53,10 +54,28 @@ export const INSTALLED_WORKER_ENTRY = 'node_modules/graph-compiler-bench/dist/sr
  * through tsx, or — in a repository that uses the suite as a package — the worker of the version it
  * has installed. Null when the checkout has neither.
  */
-export function nodeWorkerCommand(tree: string): { command: string; args: string[] } | null {
-  if (existsSync(join(tree, NODE_WORKER_ENTRY))) return { command: process.execPath, args: ['--import', 'tsx', NODE_WORKER_ENTRY] };
-  if (existsSync(join(tree, INSTALLED_WORKER_ENTRY))) return { command: process.execPath, args: [join(tree, INSTALLED_WORKER_ENTRY)] };
-  return null;
+export function nodeWorkerCommand(tree: string, cpus: string | null = null): { command: string; args: string[] } | null {
+  const args = existsSync(join(tree, NODE_WORKER_ENTRY))
+    ? ['--import', 'tsx', NODE_WORKER_ENTRY]
+    : existsSync(join(tree, INSTALLED_WORKER_ENTRY))
+      ? [join(tree, INSTALLED_WORKER_ENTRY)]
+      : null;
+  if (args === null) return null;
+  return cpus === null ? { command: process.execPath, args } : { command: 'taskset', args: ['-c', cpus, process.execPath, ...args] };
+}
+
+/**
+ * Which CPUs both sides' workers are pinned to (`taskset -c`), or null for none. On a machine of two
+ * cores or fewer both run on its last core: only one of them runs at a time, and a worker whose threads
+ * the scheduler spread over both cores ran a 0.1 ms model up to 2× slower, for seconds, than one whose
+ * threads shared a core (on the 2-core VM; per-round head/base noise fell from ±50% to ±2% pinned).
+ * GCB_WORKER_CPUS names the CPUs (`2-5`), or `none`.
+ */
+export function workerCpus(env: NodeJS.ProcessEnv = process.env): string | null {
+  const given = env.GCB_WORKER_CPUS;
+  if (given !== undefined && given !== '') return given === 'none' ? null : given;
+  if (os.availableParallelism() > 2 || !existsSync('/usr/bin/taskset')) return null;
+  return String(os.availableParallelism() - 1);
 }
 
 async function git(cwd: string, args: readonly string[]): Promise<string> {
@@ -154,7 +173,7 @@ export async function prepareComparison(options: {
   // A repository using the suite as a package has the worker in its installed dependencies, not in its tree.
   if (!isSource && !existsSync(join(base.tree, 'package.json'))) throw new ComparisonUnavailable(predates);
   const how = await installBase(root, base.tree, log);
-  const command = nodeWorkerCommand(base.tree);
+  const command = nodeWorkerCommand(base.tree, workerCpus());
   if (command === null) {
     throw new ComparisonUnavailable(
       isSource ? predates : `the base ${short} has no graph-compiler-bench with a worker installed (${INSTALLED_WORKER_ENTRY}): it predates the worker protocol, so it cannot be measured side by side`,

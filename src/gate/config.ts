@@ -56,7 +56,7 @@ export const DEFAULT_GATE_CONFIG: GateConfig = {
   checks: { friction: true, depthGain: true, reversals: true },
   machineStateTolerance: MACHINE_STATE_TOLERANCE,
   minJudgedFraction: 0.5,
-  paired: { caseThreshold: 0.05, aggregateThreshold: 0.02, falseAlarmRate: 0.01, method: 't' },
+  paired: { caseThreshold: 0.05, aggregateThreshold: 0.02, falseAlarmRate: 0.01 },
 };
 
 export class GateConfigError extends Error {
@@ -106,7 +106,6 @@ export const GateConfigFileSchema = z.strictObject({
       caseThreshold: threshold.optional(),
       aggregateThreshold: threshold.optional(),
       falseAlarmRate: z.number({ error: 'must be a number between 0.0001 and 0.5' }).min(0.0001).max(0.5).optional(),
-      method: z.enum(['t', 'signed-rank'], { error: 'must be "t" or "signed-rank"' }).optional(),
     })
     .optional(),
 });

@@ -17,7 +17,9 @@ import { referenceFor } from '../metrics/reference.ts';
 import { roundMeans } from '../results/ratios.ts';
 import type { CaseResult, CompletedCase, RunResult } from '../results/schema.ts';
 import { normalCdf } from '../stats/normal.ts';
-import { aggregateLogRatios, benjaminiHochberg, holm, meanCi, minimumEffectTests } from '../stats/paired.ts';
+import { tInterval, tPValue } from '../stats/hypothesis.ts';
+import { fitVariancePrior, moderatedVariance, type VariancePrior } from '../stats/moderated.ts';
+import { aggregateLogRatios, benjaminiHochberg, holm } from '../stats/paired.ts';
 import type { GateConfig } from './config.ts';
 import { byString, pct } from './format.ts';
 import {
@@ -51,27 +53,111 @@ interface PairedCase {
   readonly key: string;
   readonly head: CompletedCase;
   readonly base: CompletedCase;
+  /** Quiet rounds' log-ratios, per session pair. */
+  readonly sessions: readonly (readonly number[])[];
   readonly d: readonly number[];
+  /** The case's change: the mean over its session pairs of their mean log-ratio. */
   readonly mean: number;
-  /** Standard error of the mean (0 with a single round). */
+  /** Its standard error, between session pairs included (see {@link moderate}). */
   readonly se: number;
   readonly df: number;
   readonly changes: readonly string[];
 }
 
-/** ln(head/base) of each quiet round, from the two sides' samples of the same rounds. */
-export function pairedLogRatios(head: CompletedCase, base: CompletedCase): number[] {
+/** ln(head/base) of each quiet round, from the two sides' samples of the same rounds, per session pair. */
+export function pairedLogRatiosBySession(head: CompletedCase, base: CompletedCase): number[][] {
   const h = roundMeans(head.samples, head.interleaving.callsPerRound);
   const b = roundMeans(base.samples, base.interleaving.callsPerRound);
   const skip = new Set([...head.interleaving.disturbance.excludedRounds, ...base.interleaving.disturbance.excludedRounds]);
-  const out: number[] = [];
-  for (let r = 0; r < Math.min(h.length, b.length); r++) {
-    if (skip.has(r)) continue;
-    const hr = h[r] as number;
-    const br = b[r] as number;
-    if (hr > 0 && br > 0) out.push(Math.log(hr / br));
+  // Both sides were measured in the same rounds of the same session pairs; a file that says otherwise is one session.
+  const same = JSON.stringify(head.interleaving.sessionRounds) === JSON.stringify(base.interleaving.sessionRounds);
+  const bounds = same ? head.interleaving.sessionRounds : [Math.min(h.length, b.length)];
+  const out: number[][] = [];
+  let start = 0;
+  for (const length of bounds) {
+    const session: number[] = [];
+    for (let r = start; r < Math.min(start + length, h.length, b.length); r++) {
+      if (skip.has(r)) continue;
+      const hr = h[r] as number;
+      const br = b[r] as number;
+      if (hr > 0 && br > 0) session.push(Math.log(hr / br));
+    }
+    if (session.length > 0) out.push(session);
+    start += length;
   }
   return out;
+}
+
+/** ln(head/base) of each quiet round. */
+export function pairedLogRatios(head: CompletedCase, base: CompletedCase): number[] {
+  return pairedLogRatiosBySession(head, base).flat();
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, x) => a + x, 0) / xs.length;
+const variance = (xs: readonly number[]): number => {
+  const m = mean(xs);
+  return xs.length > 1 ? xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1) : 0;
+};
+
+/** Per-call latency class of a case (decades of ms): cases of one class have similar session effects. */
+const latencyClass = (c: CompletedCase): number => Math.floor(Math.log10(Math.max(1e-4, c.latency.median)));
+
+/** Cases a latency class needs for a prior of its own; with fewer, the run's prior serves. */
+const MIN_CLASS_CASES = 8;
+
+/**
+ * A case's change and its standard error, between session pairs included. Each case is measured over
+ * two session pairs, compiled afresh: the rounds of one pair share whatever bias the pair's memory
+ * placement gives it (on the 2-core VM up to 30% for sub-millisecond models), so the variance of the
+ * case's mean is that between its pairs' means — of which one case has a single degree of freedom.
+ * That estimate is moderated (Smyth's limma, src/stats/moderated.ts): a prior fitted to the run's cases
+ * of the same latency class, its weight d₀ estimated from how much their variances agree; never below
+ * the variance the rounds alone give. Tested with Student t on d₀ + pairs − 1 degrees of freedom.
+ */
+function moderate(raw: readonly { key: string; head: CompletedCase; base: CompletedCase; sessions: number[][]; changes: string[] }[]): PairedCase[] {
+  const stats = raw.map((c) => {
+    const means = c.sessions.map(mean);
+    const d = c.sessions.flat();
+    const within = c.sessions.reduce((a, sess) => a + sess.reduce((b, x) => b + (x - mean(sess)) ** 2, 0), 0) / Math.max(1, d.length - c.sessions.length);
+    const perSession = d.length / Math.max(1, c.sessions.length);
+    // The floor: what the rounds alone say the variance of a pair's mean is.
+    const floor = within / Math.max(1, perSession);
+    // Unclamped: the prior is fitted to the distribution of these estimates as they come.
+    return { ...c, d, means, floor, between: means.length > 1 ? Math.max(variance(means), 1e-12) : null, cls: latencyClass(c.base) };
+  });
+  const fit = (values: number[]): VariancePrior | null => (values.length >= 2 ? fitVariancePrior(values, 1) : null);
+  const runPrior = fit(stats.flatMap((s) => (s.between === null ? [] : [s.between])));
+  const priorOf = new Map<number, VariancePrior | null>();
+  for (const cls of new Set(stats.map((s) => s.cls))) {
+    const inClass = stats.flatMap((s) => (s.cls === cls && s.between !== null ? [s.between] : []));
+    priorOf.set(cls, inClass.length >= MIN_CLASS_CASES ? fit(inClass) : runPrior);
+  }
+  return stats.map((s) => {
+    const pairs = s.means.length;
+    const prior = priorOf.get(s.cls) ?? null;
+    let between: number;
+    let df: number;
+    if (s.between === null || prior === null) {
+      // One pair (or no prior): only the rounds' variance, on their degrees of freedom.
+      between = s.between ?? s.floor;
+      df = Math.max(1, s.d.length - 1);
+    } else {
+      const moderated = moderatedVariance(prior, s.between, pairs - 1);
+      between = Math.max(s.floor, moderated.variance);
+      df = moderated.df;
+    }
+    return {
+      key: s.key,
+      head: s.head,
+      base: s.base,
+      sessions: s.sessions,
+      d: s.d,
+      mean: mean(s.means),
+      se: Math.sqrt(between / Math.max(1, pairs)),
+      df,
+      changes: s.changes,
+    };
+  });
 }
 
 /** `onnxruntime-node 1.30.0 → 1.31.0`, one entry per package that differs; and a changed model. */
@@ -111,6 +197,7 @@ export function pairedGate(input: PairedInput): Verdict {
   const notes: string[] = [];
   const cases: CaseVerdict[] = [];
   const paired: PairedCase[] = [];
+  const measuredCases: { key: string; head: CompletedCase; base: CompletedCase; sessions: number[][]; changes: string[] }[] = [];
 
   for (const key of [...headCases.keys()].sort(byString)) {
     const h = headCases.get(key) as CaseResult;
@@ -141,32 +228,30 @@ export function pairedGate(input: PairedInput): Verdict {
       cases.push({ key, kind: 'new', compilerId, message: `new: ${key} measured in the head only; in ${baseLabel} it ${why}`, evidence: null });
       continue;
     }
-    const d = pairedLogRatios(h, b);
-    const changes = sideChanges(b, h);
-    if (d.length === 0) {
+    const sessions = pairedLogRatiosBySession(h, b);
+    if (sessions.length === 0) {
       cases.push({ key, kind: 'unchanged', compilerId, message: `unchanged: ${key} not judged (no paired round)`, evidence: null });
       continue;
     }
-    const sum = d.reduce((a, x) => a + x, 0);
-    const mean = sum / d.length;
-    const variance = d.length > 1 ? d.reduce((a, x) => a + (x - mean) ** 2, 0) / (d.length - 1) : 0;
-    paired.push({ key, head: h, base: b, d, mean, se: Math.sqrt(variance / d.length), df: Math.max(1, d.length - 1), changes });
+    measuredCases.push({ key, head: h, base: b, sessions, changes: sideChanges(b, h) });
   }
+  paired.push(...moderate(measuredCases));
   for (const key of removed) {
     cases.push({ key, kind: 'removed', compilerId: key.split('/')[2] ?? '', message: `removed: ${key} is in ${baseLabel} but the head no longer defines it`, evidence: null });
   }
 
-  // Per case: minimum-effect tests, Benjamini–Hochberg over the run's cases.
-  const tests = paired.map((c) => {
-    const t = minimumEffectTests(c.d, settings.caseThreshold);
-    return settings.method === 't' ? t.t : t.signedRank;
-  });
+  // Per case: minimum-effect t tests on the moderated standard error, Benjamini–Hochberg over the run's cases.
+  const margin = Math.log1p(settings.caseThreshold);
+  const tests = paired.map((c) => ({
+    pSlower: c.se > 0 ? tPValue((c.mean - margin) / c.se, c.df, 'greater') : c.mean > margin ? 0 : 1,
+    pFaster: c.se > 0 ? tPValue((c.mean + margin) / c.se, c.df, 'less') : c.mean < -margin ? 0 : 1,
+  }));
   const qCases = settings.falseAlarmRate * SHARES.cases;
   const slower = benjaminiHochberg(tests.map((t) => t.pSlower), qCases);
   const faster = benjaminiHochberg(tests.map((t) => t.pFaster), qCases);
   paired.forEach((c, i) => {
     const test = tests[i] as (typeof tests)[number];
-    const interval = meanCi(c.d, confidence).interval;
+    const interval = c.se > 0 ? tInterval(c.mean, c.se, c.df, confidence, 'two-sided') : null;
     const ci: [number, number] | null = interval === null ? null : [Math.exp(interval.lower), Math.exp(interval.upper)];
     const ratio = Math.exp(c.mean);
     const evidence: PairedEvidence = {
@@ -178,14 +263,14 @@ export function pairedGate(input: PairedInput): Verdict {
       pFaster: test.pFaster,
       qSlower: (slower.tests[i] as { adjusted: number }).adjusted,
       threshold: settings.caseThreshold,
-      method: settings.method === 't' ? 'Student t on the per-round log-ratios head/base' : 'Wilcoxon signed-rank on the per-round log-ratios head/base',
+      method: `Student t on the mean log-ratio head/base of ${c.sessions.length} session pair${c.sessions.length === 1 ? '' : 's'}, variance between pairs moderated with the run's (${c.df} df)`,
       rounds: c.d.length,
       excludedRounds: c.head.interleaving.disturbance.excludedRounds.length,
       headMedianMs: c.head.latency.median,
       baseMedianMs: c.base.latency.median,
       changes: c.changes,
     };
-    const detail = `head/base ${ratio.toFixed(3)}, ${ciText(ci, confidence)}, ${c.d.length} paired rounds; p = ${pText(test.pSlower < test.pFaster ? test.pSlower : test.pFaster)}; threshold ${pct(settings.caseThreshold)}; median ${c.head.latency.median.toPrecision(4)} vs ${c.base.latency.median.toPrecision(4)} ms${changeText(c.changes)}`;
+    const detail = `head/base ${ratio.toFixed(3)}, ${ciText(ci, confidence)}, ${c.d.length} paired rounds in ${c.sessions.length} session pairs; p = ${pText(test.pSlower < test.pFaster ? test.pSlower : test.pFaster)}; threshold ${pct(settings.caseThreshold)}; median ${c.head.latency.median.toPrecision(4)} vs ${c.base.latency.median.toPrecision(4)} ms${changeText(c.changes)}`;
     if ((slower.tests[i] as { rejected: boolean }).rejected) {
       const message = `regression: ${c.key} is ${pct(ratio - 1)} slower than ${baseLabel}, measured side by side (${detail})`;
       problems.push({ kind: 'regression', key: c.key, message });

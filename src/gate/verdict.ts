@@ -106,8 +106,6 @@ export interface PairedSettings {
   readonly aggregateThreshold: number;
   /** Whole-run false-alarm rate, split between the case, aggregate and series families. */
   readonly falseAlarmRate: number;
-  /** The per-case test: Student t on the paired log-ratios, or Wilcoxon's signed-rank. */
-  readonly method: 't' | 'signed-rank';
 }
 
 

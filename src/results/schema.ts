@@ -318,6 +318,8 @@ export const RunResultSchema = z
         removed: z.array(z.string()),
         /** Keys the head defines and the base does not (added by the change). */
         added: z.array(z.string()),
+        /** CPUs both sides' workers were pinned to; null: not pinned. */
+        workerCpus: z.string().nullable().optional(),
       })
       .strict()
       .optional(),

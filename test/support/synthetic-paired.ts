@@ -21,7 +21,12 @@ export interface PairedCaseSpec extends Omit<SyntheticCase, 'samples' | 'referen
 }
 
 export interface PairedOptions {
+  /** Rounds per case, split evenly over the session pairs. */
   readonly rounds?: number;
+  /** Session pairs per case. @default 2 */
+  readonly sessions?: number;
+  /** Bias of each session pair (log sd): what a pair's memory placement does to it. @default 0.005 */
+  readonly sessionEffect?: number;
   /** Per-round noise of each side (log sd). @default 0.02 */
   readonly noise?: number;
   /** Per-round drift common to both sides (log sd). @default 0.3 */
@@ -34,12 +39,14 @@ function normal(rng: ReturnType<typeof mulberry32>): number {
   return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * rng.next());
 }
 
-function paired(c: CaseResult, side: 'head' | 'base', rounds: number): CaseResult {
+function paired(c: CaseResult, side: 'head' | 'base', rounds: number, sessions: number): CaseResult {
   if (c.state !== 'completed') return c;
+  const per = Math.floor(rounds / sessions);
   return {
     ...c,
     interleaving: {
       ...c.interleaving,
+      sessionRounds: Array.from({ length: sessions }, (_, j) => (j === sessions - 1 ? rounds - per * (sessions - 1) : per)),
       reference: null,
       anchor: null,
       pairing: { side, order: Array.from({ length: rounds }, (_, r) => (r % 2 === 0 ? 'H' : 'B')).join('') },
@@ -84,6 +91,8 @@ function runOf(side: 'head' | 'base', cases: CaseResult[], removed: string[], ad
 /** Head and base runs of the given cases, measured in the same rounds. */
 export function makePairedRuns(specs: readonly PairedCaseSpec[], options: PairedOptions = {}): { head: RunResult; base: RunResult } {
   const rounds = options.rounds ?? 12;
+  const sessions = options.sessions ?? 2;
+  const sessionEffect = options.sessionEffect ?? 0.005;
   const noise = options.noise ?? 0.02;
   const drift = options.drift ?? 0.3;
   const rng = mulberry32(options.seed ?? 7);
@@ -95,10 +104,13 @@ export function makePairedRuns(specs: readonly PairedCaseSpec[], options: Paired
     const median = spec.median ?? 1;
     const h: number[] = [];
     const b: number[] = [];
+    const per = Math.floor(rounds / sessions);
+    const biases = Array.from({ length: sessions }, () => [Math.exp(sessionEffect * normal(rng)), Math.exp(sessionEffect * normal(rng))] as const);
     for (let r = 0; r < rounds; r++) {
+      const [hb, bb] = biases[Math.min(sessions - 1, Math.floor(r / per))] as readonly [number, number];
       const common = median * Math.exp(drift * normal(rng));
-      h.push(common * (spec.headFactor ?? 1) * Math.exp(noise * normal(rng)));
-      b.push(common * Math.exp(noise * normal(rng)));
+      h.push(common * hb * (spec.headFactor ?? 1) * Math.exp(noise * normal(rng)));
+      b.push(common * bb * Math.exp(noise * normal(rng)));
     }
     const sides = spec.sides ?? 'both';
     const baseCase = syntheticCase({ ...spec, samples: b, versions: spec.baseVersions ?? { 'onnxruntime-node': '1.30.0' }, ...(spec.baseHash ? { hash: spec.baseHash } : {}) });
@@ -109,8 +121,8 @@ export function makePairedRuns(specs: readonly PairedCaseSpec[], options: Paired
       versions: spec.headVersions ?? { 'onnxruntime-node': '1.30.0' },
       ...(spec.headHash ? { hash: spec.headHash } : {}),
     });
-    if (sides !== 'head') base.push(paired(baseCase, 'base', rounds));
-    if (sides !== 'base') head.push(paired(headCase, 'head', rounds));
+    if (sides !== 'head') base.push(paired(baseCase, 'base', rounds, sessions));
+    if (sides !== 'base') head.push(paired(headCase, 'head', rounds, sessions));
     if (sides === 'base') removed.push(baseCase.key);
     if (sides === 'head') added.push(headCase.key);
   }
