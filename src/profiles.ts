@@ -30,7 +30,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sweep: 'all',
     measure: { minTimeMs: 300, minSamples: 12, warmupTimeMs: 45, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 900 },
     sessions: 3,
-    paired: { blockMs: 40, minRounds: 12, measure: { minTimeMs: 500, minSamples: 10, warmupTimeMs: 30, warmupIterations: 2, targetRelativeCi: 0.015, maxTimeMs: 1200 } },
+    paired: { blockMs: 40, minRounds: 12, measure: { minTimeMs: 500, minSamples: 2, warmupTimeMs: 30, warmupIterations: 2, targetRelativeCi: 0.015, maxTimeMs: 1200 } },
   },
   quick: {
     name: 'quick',
@@ -38,7 +38,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sweep: 'ends',
     measure: { minTimeMs: 200, minSamples: 12, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 600 },
     sessions: 3,
-    paired: { blockMs: 30, minRounds: 10, measure: { minTimeMs: 300, minSamples: 8, warmupTimeMs: 20, warmupIterations: 1, targetRelativeCi: 0.02, maxTimeMs: 700 } },
+    paired: { blockMs: 30, minRounds: 10, measure: { minTimeMs: 300, minSamples: 2, warmupTimeMs: 20, warmupIterations: 1, targetRelativeCi: 0.02, maxTimeMs: 700 } },
   },
   full: {
     name: 'full',

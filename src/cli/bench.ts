@@ -26,6 +26,7 @@ import { parseArgs } from 'node:util';
 import { createVitest, type Vitest } from 'vitest/node';
 import BenchReporter from '../../reporters/bench-reporter.ts';
 import { ARCHETYPE_IDS, BLOCK_IDS } from '../../fixtures/index.ts';
+import { PYTHON_COMPILER_IDS } from '../adapters/python-compilers.ts';
 import { COMPILER_IDS } from '../adapters/registry.ts';
 import { parseSlowdowns } from '../adapters/slowed.ts';
 import { prepareComparison, ComparisonUnavailable, workerCpus, type PreparedComparison } from '../compare/setup.ts';
@@ -371,9 +372,11 @@ function measurer(root: string): (plan: RunPlan, planErrors: Collected['harnessE
       ...(hasConfig ? { project: plan.project } : { config: false, include: [`${plan.specDir}/**/*.bench.ts`], ...benchTestSettings }),
       watch: false,
       reporters: [reporter],
-      // Paired mode keeps one Vitest worker for the whole run, so the two sides' worker processes
-      // live from the first case to the last instead of starting again for every spec file.
-      ...(plan.mode === 'paired' ? { isolate: false } : {}),
+      // Paired mode, and a run of worker compilers only (PyTorch, JAX), keep one Vitest worker for the
+      // whole run, so the worker processes live from the first case to the last instead of starting
+      // again (importing torch, setting up CUDA) for every spec file. In-process runtimes keep a fresh
+      // process per spec file.
+      ...(plan.mode === 'paired' || plan.cases.every((c) => PYTHON_COMPILER_IDS.includes(c.compiler)) ? { isolate: false } : {}),
     });
     // Vitest's logger adds SIGINT/SIGTERM listeners that exit the process 1 ms later, before the results
     // are written: they are taken out so that the handler above alone decides.

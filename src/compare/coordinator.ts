@@ -377,6 +377,8 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
         // A block must last its time even for a call of microseconds: short blocks are the noisy ones.
         maxCallsPerBlock: 4096,
         minRounds,
+        // The worker ran the model already (its compile, the output check): one warm-up call will do.
+        warmupMinCalls: 1,
         judgedArm: 1,
         ...(paired ? { order: (r: number) => order(offset + r) } : {}),
         ...(calls === undefined ? {} : { callsPerRound: calls }),

@@ -76,6 +76,12 @@ export interface InterleaveOptions extends MeasureOptions {
   readonly order?: (round: number) => readonly number[];
   /** Rounds a session needs before it may stop. @default 8 */
   readonly minRounds?: number;
+  /**
+   * Warm-up calls of each arm at the least. Two by default, since the first pays for first use; a
+   * worker that has already run the model once (its compile, its output check) needs one.
+   * @default 2
+   */
+  readonly warmupMinCalls?: number;
 }
 
 /**
@@ -121,7 +127,7 @@ const CHECK_EVERY_ROUNDS = 4;
  * Warms each arm up on its own and estimates its latency from the warm-up calls after the first: their
  * minimum, since a disturbed machine only ever makes calls slower, and the estimate sizes the blocks.
  */
-async function warmUp(arms: readonly Arm[], options: MeasureOptions): Promise<{ latencies: number[]; iterations: number }> {
+async function warmUp(arms: readonly Arm[], options: MeasureOptions & { readonly warmupMinCalls?: number }): Promise<{ latencies: number[]; iterations: number }> {
   const latencies: number[] = [];
   let iterations = 0;
   const perArmMs = options.warmupTimeMs / arms.length;
@@ -132,7 +138,7 @@ async function warmUp(arms: readonly Arm[], options: MeasureOptions): Promise<{ 
     // far longer than the warm-up time (a 1 s inference), and the arm's share of the warm-up time.
     const more = () => {
       const elapsed = performance.now() - start;
-      return times.length < 2 || elapsed < perArmMs || (times.length < options.warmupIterations && elapsed < 10 * perArmMs);
+      return times.length < (options.warmupMinCalls ?? 2) || elapsed < perArmMs || (times.length < options.warmupIterations && elapsed < 10 * perArmMs);
     };
     while (more()) {
       try {
@@ -142,7 +148,7 @@ async function warmUp(arms: readonly Arm[], options: MeasureOptions): Promise<{ 
       }
     }
     iterations += times.length;
-    let fastest = Infinity;
+    let fastest = times.length === 1 ? (times[0] as number) : Infinity;
     for (let i = 1; i < times.length; i++) fastest = Math.min(fastest, times[i] as number);
     latencies.push(fastest);
   }
