@@ -26,18 +26,18 @@ export interface Profile {
 export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   default: {
     name: 'default',
-    description: 'every batch and depth of each spec; 3 sessions per case, adaptive to ±2% of the judged ratio, 300–900 ms',
+    description: 'every batch and depth of each spec; 2 sessions per case, adaptive to ±2% of the judged ratio, 200–600 ms',
     sweep: 'all',
-    measure: { minTimeMs: 300, minSamples: 12, warmupTimeMs: 45, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 900 },
-    sessions: 3,
+    measure: { minTimeMs: 200, minSamples: 12, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 600 },
+    sessions: 2,
     paired: { blockMs: 40, minRounds: 12, measure: { minTimeMs: 500, minSamples: 2, warmupTimeMs: 30, warmupIterations: 2, targetRelativeCi: 0.015, maxTimeMs: 1200 } },
   },
   quick: {
     name: 'quick',
-    description: 'smallest, middle and largest batch and depth; 3 sessions per case, adaptive to ±2% of the judged ratio, 200–600 ms',
+    description: 'smallest, middle and largest batch and depth; 2 sessions per case, adaptive to ±2% of the judged ratio, 150–400 ms',
     sweep: 'ends',
-    measure: { minTimeMs: 200, minSamples: 12, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 600 },
-    sessions: 3,
+    measure: { minTimeMs: 150, minSamples: 12, warmupTimeMs: 20, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 400 },
+    sessions: 2,
     paired: { blockMs: 30, minRounds: 10, measure: { minTimeMs: 300, minSamples: 2, warmupTimeMs: 20, warmupIterations: 1, targetRelativeCi: 0.02, maxTimeMs: 700 } },
   },
   full: {
