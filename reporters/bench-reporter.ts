@@ -18,6 +18,8 @@ export interface BenchReporterOptions {
   readonly progress?: boolean;
   /** Cases the plan holds, for the progress line's total. */
   readonly plannedCases?: number;
+  /** Cases an earlier pass of the same run measured, for the progress line's count. */
+  readonly done?: number;
 }
 
 export default class BenchReporter implements Reporter {
@@ -98,7 +100,8 @@ export default class BenchReporter implements Reporter {
     const perFile = this.#filesDone > 0 ? this.#collected / Math.max(this.#filesDone, 1) : this.#collected;
     const remainingFiles = Math.max(0, this.#totalFiles - this.#filesDone - 1);
     const estimatedTotal = this.#options.plannedCases ?? Math.max(this.#collected, Math.round(this.#collected + remainingFiles * perFile));
-    const fraction = estimatedTotal > 0 ? this.#finished / estimatedTotal : 0;
+    const finished = this.#finished + (this.#options.done ?? 0);
+    const fraction = estimatedTotal > 0 ? finished / estimatedTotal : 0;
     const left = fraction > 0 ? (elapsedMs / fraction) * (1 - fraction) : 0;
     const state = (r: CaseResult | undefined | null): string =>
       r === undefined || r === null
@@ -110,7 +113,7 @@ export default class BenchReporter implements Reporter {
             : 'unavailable';
     const status = base === null ? state(result) : `${state(result)} (base ${state(base)})`;
     const total = this.#options.plannedCases === undefined ? `~${estimatedTotal}` : String(estimatedTotal);
-    process.stdout.write(`[${this.#finished}/${total}] ${name} ${status}  · ${formatDuration(elapsedMs)} elapsed, ~${formatDuration(left)} left\n`);
+    process.stdout.write(`[${finished}/${total}] ${name} ${status}  · ${formatDuration(elapsedMs)} elapsed, ~${formatDuration(left)} left\n`);
   }
 
   async onTestRunEnd(

@@ -1,50 +1,53 @@
 /**
  * Calibration of the paired gate from recorded paired runs. One long paired session (`pnpm bench
- * --compare HEAD --rounds N`: the same code on both sides, N rounds per case) is split into sub-runs
- * of consecutive rounds; each sub-run is a complete paired run of every case, judged by the real
- * paired gate. A/A, any finding is a false alarm. Slowdowns are injected into a sub-run's head side
+ * --compare HEAD --sessions 8 --rounds 40`: the same code on both sides, 8 session pairs per case,
+ * each compiled afresh) is split into sub-runs of two session pairs each, as a real run has; each
+ * sub-run is a complete paired run of every case, judged by the real paired gate. A/A, any finding is a false alarm. Slowdowns are injected into a sub-run's head side
  * (its samples of one compiler, or one model, scaled by a factor) to measure detection on the noise the
  * machine really made. Pure: runs in, decisions out.
  *
- * What the split cannot show: the sub-runs of one case share the two worker processes and one compiled
- * session per side, so a bias of a process or a session is in all of them alike. Independent runs
- * (the acceptance runs) are quoted beside these figures for that reason.
+ * What the split cannot show: the sub-runs share the two worker processes, so a bias of a process is
+ * in all of them alike. Independent runs (the acceptance runs) are quoted beside these figures.
  */
 import { evaluate } from './evaluate.ts';
 import type { GateConfig, Verdict } from './gate/index.ts';
 import { rate, type Rate } from './calibration.ts';
 import type { CaseResult, RunResult } from './results/schema.ts';
 
-/** The rounds [from, to) of a paired case, as a case of their own (rounds and set-aside rounds re-indexed). */
-export function sliceRounds(c: CaseResult, from: number, to: number): CaseResult {
+/** Sessions [from, to) of a paired case, as a case of their own (rounds and set-aside rounds re-indexed). */
+export function sliceSessions(c: CaseResult, from: number, to: number): CaseResult {
   if (c.state !== 'completed') return c;
+  const lengths = c.interleaving.sessionRounds;
+  if (to > lengths.length) throw new Error(`${c.key}: sessions ${from}..${to} are beyond its ${lengths.length} sessions`);
+  const first = lengths.slice(0, from).reduce((a, b) => a + b, 0);
+  const kept = lengths.slice(from, to);
+  const rounds = kept.reduce((a, b) => a + b, 0);
   const calls = c.interleaving.callsPerRound;
-  const rounds = Math.min(to, c.interleaving.rounds) - from;
-  if (rounds <= 0) throw new Error(`${c.key}: rounds ${from}..${to} are beyond its ${c.interleaving.rounds} rounds`);
-  const samples = c.samples.slice(from * calls, (from + rounds) * calls);
-  const excluded = c.interleaving.disturbance.excludedRounds.filter((r) => r >= from && r < from + rounds).map((r) => r - from);
+  const excluded = c.interleaving.disturbance.excludedRounds.filter((r) => r >= first && r < first + rounds).map((r) => r - first);
   const pairing = c.interleaving.pairing;
   return {
     ...c,
-    samples,
+    samples: c.samples.slice(first * calls, (first + rounds) * calls),
     interleaving: {
       ...c.interleaving,
       rounds,
-      sessionRounds: [rounds],
-      // Too few quiet rounds left: keep them all, as the measurement would have.
-      disturbance: { ...c.interleaving.disturbance, excludedRounds: rounds - excluded.length >= 4 ? excluded : [] },
-      ...(pairing === undefined ? {} : { pairing: { ...pairing, order: pairing.order.slice(from, from + rounds) } }),
+      sessionRounds: kept,
+      disturbance: { ...c.interleaving.disturbance, excludedRounds: excluded },
+      ...(pairing === undefined ? {} : { pairing: { ...pairing, order: pairing.order.slice(first, first + rounds) } }),
     },
   };
 }
 
-/** `chunks` sub-runs of `roundsPerChunk` consecutive rounds each, from a recorded paired run. */
-export function splitPaired(head: RunResult, base: RunResult, roundsPerChunk: number): { head: RunResult; base: RunResult }[] {
-  const rounds = Math.min(...[...head.cases, ...base.cases].flatMap((c) => (c.state === 'completed' ? [c.interleaving.rounds] : [])));
-  const chunks = Math.floor(rounds / roundsPerChunk);
-  if (chunks < 1) throw new Error(`the runs have ${rounds} rounds per case, fewer than one chunk of ${roundsPerChunk}`);
+/**
+ * Sub-runs of `sessionsPerRun` consecutive session pairs each, from a recorded paired run measured with
+ * more session pairs per case (`--sessions`): each sub-run has session pairs of its own, compiled afresh.
+ */
+export function splitPaired(head: RunResult, base: RunResult, sessionsPerRun: number): { head: RunResult; base: RunResult }[] {
+  const sessions = Math.min(...[...head.cases, ...base.cases].flatMap((c) => (c.state === 'completed' ? [c.interleaving.sessionRounds.length] : [])));
+  const chunks = Math.floor(sessions / sessionsPerRun);
+  if (chunks < 1) throw new Error(`the runs have ${sessions} session pairs per case, fewer than one sub-run of ${sessionsPerRun}`);
   return Array.from({ length: chunks }, (_, j) => {
-    const slice = (run: RunResult): RunResult => ({ ...run, cases: run.cases.map((c) => sliceRounds(c, j * roundsPerChunk, (j + 1) * roundsPerChunk)) });
+    const slice = (run: RunResult): RunResult => ({ ...run, cases: run.cases.map((c) => sliceSessions(c, j * sessionsPerRun, (j + 1) * sessionsPerRun)) });
     return { head: slice(head), base: slice(base) };
   });
 }

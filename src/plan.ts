@@ -135,6 +135,8 @@ export const RunPlanSchema = z.strictObject({
   seed: z.number().int(),
   /** Paired runs: a fixed number of rounds per case instead of adaptive stopping (calibration); null: the profile's rule. */
   pairedRounds: z.number().int().positive().nullable(),
+  /** Paired runs: session pairs per case (each compiled afresh on both sides). */
+  pairedSessions: z.number().int().positive(),
   /** The Vitest project and the folder spec files are found under (tests use their own). */
   project: z.string().min(1),
   specDir: z.string().min(1),

@@ -34,9 +34,9 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
   },
   quick: {
     name: 'quick',
-    description: 'smallest, middle and largest batch and depth; 2 sessions per case, adaptive to ±2% of the judged ratio, 150–400 ms',
+    description: 'smallest, middle and largest batch and depth; 2 sessions per case, adaptive to ±2% of the judged ratio, 120–300 ms',
     sweep: 'ends',
-    measure: { minTimeMs: 150, minSamples: 12, warmupTimeMs: 20, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 400 },
+    measure: { minTimeMs: 120, minSamples: 12, warmupTimeMs: 20, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 300 },
     sessions: 2,
     paired: { blockMs: 30, minRounds: 10, measure: { minTimeMs: 300, minSamples: 2, warmupTimeMs: 20, warmupIterations: 1, targetRelativeCi: 0.02, maxTimeMs: 700 } },
   },

@@ -34,6 +34,7 @@ export const DEFAULT_PLAN: RunPlan = {
   reference: DEFAULT_REFERENCE,
   seed: 0,
   pairedRounds: null,
+  pairedSessions: 2,
   project: 'bench',
   specDir: 'benches',
   cases: [],

@@ -29,6 +29,7 @@ import { ARCHETYPE_IDS, BLOCK_IDS } from '../../fixtures/index.ts';
 import { PYTHON_COMPILER_IDS } from '../adapters/python-compilers.ts';
 import { COMPILER_IDS } from '../adapters/registry.ts';
 import { parseSlowdowns } from '../adapters/slowed.ts';
+import { PAIRED_SESSIONS } from '../compare/coordinator.ts';
 import { prepareComparison, ComparisonUnavailable, workerCpus, type PreparedComparison } from '../compare/setup.ts';
 import { evaluate } from '../evaluate.ts';
 import { GateConfigError, keysToConfirm, loadGateConfig, type GateConfig } from '../gate/index.ts';
@@ -60,7 +61,8 @@ Options (each also settable as the variable in brackets):
   --no-confirm         fail on the gate's first findings, without measuring their cases again
   --seed <n>           seed of the paired rounds' order (default: from the two commits)
   --rounds <n>         paired runs: exactly n rounds per case instead of stopping adaptively
-                       (for calibration: pnpm bench:calibrate-paired splits them into sub-runs)
+  --sessions <n>       paired runs: session pairs per case, each compiled afresh (default 2); with
+                       --rounds, what pnpm bench:calibrate-paired splits into sub-runs
   -t <pattern>         only cases whose name matches (Vitest's test name filter)
   -h, --help           this text
 
@@ -98,6 +100,7 @@ function parse(argv: string[]) {
         'no-confirm': { type: 'boolean' },
         seed: { type: 'string' },
         rounds: { type: 'string' },
+        sessions: { type: 'string' },
         t: { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -197,6 +200,8 @@ async function main(): Promise<number> {
   const bothSlowdown = slowdownSetting('GCB_TEST_SLOWDOWN');
   const seedText = values.seed;
   if (seedText !== undefined && !/^-?\d+$/.test(seedText)) fail(`--seed must be a whole number, got "${seedText}"`, EXIT.usage);
+  const sessionsText = values.sessions;
+  if (sessionsText !== undefined && !/^[1-9]\d*$/.test(sessionsText)) fail(`--sessions must be a positive whole number, got "${sessionsText}"`, EXIT.usage);
   const roundsText = values.rounds;
   if (roundsText !== undefined && !/^[1-9]\d*$/.test(roundsText)) fail(`--rounds must be a positive whole number, got "${roundsText}"`, EXIT.usage);
 
@@ -272,6 +277,7 @@ async function main(): Promise<number> {
     reference: config.reference,
     seed: seedText !== undefined ? Number(seedText) : (comparison?.seed ?? 0),
     pairedRounds: roundsText === undefined ? null : Number(roundsText),
+    pairedSessions: sessionsText === undefined ? PAIRED_SESSIONS : Number(sessionsText),
     project,
     specDir,
     cases: planned.cases,
@@ -356,27 +362,54 @@ function measurer(root: string): (plan: RunPlan, planErrors: Collected['harnessE
   process.env.GCB_CLI_PID = String(process.pid);
   let runs = 0;
 
+  /**
+   * A plan's cases in the Vitest passes they run in: in-process runtimes get a fresh process per spec
+   * file; worker compilers (PyTorch, JAX) and paired runs share one process for the whole pass, so the
+   * worker processes live from the first case to the last instead of starting again — importing torch,
+   * setting up CUDA — for every spec file.
+   */
+  const passes = (plan: RunPlan): { cases: PlannedCase[]; isolate: boolean }[] => {
+    if (plan.mode === 'paired') return [{ cases: plan.cases, isolate: false }];
+    const shared = plan.cases.filter((c) => PYTHON_COMPILER_IDS.includes(c.compiler));
+    const own = plan.cases.filter((c) => !PYTHON_COMPILER_IDS.includes(c.compiler));
+    return [
+      ...(own.length > 0 ? [{ cases: own, isolate: true }] : []),
+      ...(shared.length > 0 ? [{ cases: shared, isolate: false }] : []),
+    ];
+  };
+
   return async (plan, planErrors) => {
     const startedAt = new Date();
-    if (interrupted !== null || plan.cases.length === 0) {
-      return { cases: [], baseCases: [], harnessErrors: [...planErrors], gpu: null, startedAt, finishedAt: new Date(), interruptedBy: interrupted };
+    let merged: Collected = { cases: [], baseCases: [], harnessErrors: [...planErrors], gpu: null, startedAt, finishedAt: startedAt, interruptedBy: interrupted };
+    for (const pass of passes(plan)) {
+      if (interrupted !== null) break;
+      const got = await runPass({ ...plan, cases: pass.cases }, pass.isolate, plan.cases.length, merged.cases.length);
+      merged = {
+        cases: [...merged.cases, ...got.cases],
+        baseCases: [...merged.baseCases, ...got.baseCases],
+        harnessErrors: [...merged.harnessErrors, ...got.harnessErrors],
+        gpu: merged.gpu ?? got.gpu,
+        startedAt,
+        finishedAt: got.finishedAt,
+        interruptedBy: got.interruptedBy ?? interrupted,
+      };
     }
+    return { ...merged, finishedAt: merged.cases.length === 0 ? new Date() : merged.finishedAt, interruptedBy: merged.interruptedBy ?? interrupted };
+  };
+
+  async function runPass(plan: RunPlan, isolate: boolean, plannedCases: number, done: number): Promise<Collected> {
     // The plan is a hand-over file, not a result: it lives in the temporary folder for the run's length.
     const planPath = join(tmpdir(), `gcb-plan-${process.pid}-${runs++}.json`);
     await writePlan(planPath, plan);
     process.env.GCB_PLAN = planPath;
-    const reporter = new BenchReporter({ plannedCases: plan.cases.length });
+    const reporter = new BenchReporter({ plannedCases, done });
     // Without a vitest.config of its own, a repository gets the preset's bench project.
     const hasConfig = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].some((ext) => existsSync(join(root, `vitest.config.${ext}`)));
     const vitest = await createVitest('test', {
       ...(hasConfig ? { project: plan.project } : { config: false, include: [`${plan.specDir}/**/*.bench.ts`], ...benchTestSettings }),
       watch: false,
       reporters: [reporter],
-      // Paired mode, and a run of worker compilers only (PyTorch, JAX), keep one Vitest worker for the
-      // whole run, so the worker processes live from the first case to the last instead of starting
-      // again (importing torch, setting up CUDA) for every spec file. In-process runtimes keep a fresh
-      // process per spec file.
-      ...(plan.mode === 'paired' || plan.cases.every((c) => PYTHON_COMPILER_IDS.includes(c.compiler)) ? { isolate: false } : {}),
+      ...(isolate ? {} : { isolate: false }),
     });
     // Vitest's logger adds SIGINT/SIGTERM listeners that exit the process 1 ms later, before the results
     // are written: they are taken out so that the handler above alone decides.
@@ -393,8 +426,8 @@ function measurer(root: string): (plan: RunPlan, planErrors: Collected['harnessE
     }
     const collected = reporter.collected();
     if (collected === null) throw new Error('the bench reporter collected nothing (the run did not end)');
-    return { ...collected, harnessErrors: [...planErrors, ...collected.harnessErrors], interruptedBy: collected.interruptedBy ?? interrupted };
-  };
+    return { ...collected, interruptedBy: collected.interruptedBy ?? interrupted };
+  }
 }
 
 process.exit(await main());

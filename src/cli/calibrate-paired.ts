@@ -9,17 +9,17 @@ import { calibratePaired, splitPaired } from '../calibration-paired.ts';
 import type { Rate } from '../calibration.ts';
 import { loadGateConfig } from '../gate/index.ts';
 import { outputDirsFromEnv } from '../pipeline.ts';
-import { getProfile } from '../profiles.ts';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { loadRunResult } from '../results/run-file.ts';
 import { CliError, runCli } from './run-cli.ts';
 
-const HELP = `Usage: pnpm bench:calibrate-paired <head.json> <base.json> [<head.json> <base.json> …] [--rounds-per-run N] [--out docs/calibration-paired.md]
+const HELP = `Usage: pnpm bench:calibrate-paired <head.json> <base.json> [<head.json> <base.json> …] [--sessions-per-run N] [--out docs/calibration-paired.md]
 
-From A/A paired runs (the same code on both sides; pnpm bench --compare HEAD --rounds 48 writes
-results/latest.json and results/base.json), each case's rounds are split into sub-runs of N rounds
-(default: the profile's minimum); every sub-run is judged by the paired gate as recorded (false alarms)
-and with slowdowns injected into its head side (detection). Measures nothing.
+From A/A paired runs measured with many session pairs per case (the same code on both sides;
+pnpm bench --profile quick --compare HEAD --sessions 8 --rounds 40 writes results/latest.json and
+results/base.json), each case's session pairs are split into sub-runs of N pairs (default 2, as a run
+has); every sub-run is judged by the paired gate as recorded (false alarms) and with slowdowns injected
+into its head side (detection). Measures nothing.
 `;
 const FACTORS = [1.03, 1.05, 1.1] as const;
 const pct = (r: Rate) => `${(r.rate * 100).toFixed(1)}% (${r.count}/${r.total}; 95% CI ${(r.low * 100).toFixed(1)}–${(r.high * 100).toFixed(1)}%)`;
@@ -27,7 +27,7 @@ const pct = (r: Rate) => `${(r.rate * 100).toFixed(1)}% (${r.count}/${r.total}; 
 await runCli(async () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string', default: 'docs/calibration-paired.md' }, 'rounds-per-run': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { out: { type: 'string', default: 'docs/calibration-paired.md' }, 'sessions-per-run': { type: 'string', default: '2' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -46,11 +46,11 @@ await runCli(async () => {
       throw new CliError(`${positionals[i]} and ${positionals[i + 1]} must be the head and base files of one paired run (pnpm bench --compare)`, 2);
     }
     profileName = head.profile;
-    const perRun = values['rounds-per-run'] === undefined ? getProfile(head.profile).paired.minRounds : Number(values['rounds-per-run']);
-    if (!Number.isInteger(perRun) || perRun < 2) throw new CliError(`--rounds-per-run must be a whole number >= 2, got "${values['rounds-per-run']}"`, 2);
+    const perRun = Number(values['sessions-per-run']);
+    if (!Number.isInteger(perRun) || perRun < 1) throw new CliError(`--sessions-per-run must be a whole number >= 1, got "${values['sessions-per-run']}"`, 2);
     const split = splitPaired(head, base, perRun);
     subRuns.push(...split);
-    sources.push(`\`${positionals[i]}\` (${head.startedAt}, ${head.cases.length} cases, split into ${split.length} sub-runs of ${perRun} rounds)`);
+    sources.push(`\`${positionals[i]}\` (${head.startedAt}, ${head.cases.length} cases, split into ${split.length} sub-runs of ${perRun} session pairs)`);
   }
   process.stdout.write(`bench:calibrate-paired: ${subRuns.length} sub-runs; judging…\n`);
   // Detection runs judge cases and aggregates; their series metrics do not need the full bootstrap.
@@ -70,12 +70,11 @@ await runCli(async () => {
     '',
     '## How the runs were made',
     '',
-    'One long paired session of the same code on both sides (A/A) measures every case of the profile with many rounds; each case\'s rounds are then cut into',
-    `consecutive chunks of the profile's minimum, and chunk j of every case together is sub-run j: a complete paired run of ${result.casesPerRun} cases. Each sub-run is judged`,
+    'One long paired session of the same code on both sides (A/A) measures every case with many session pairs (each compiled afresh on both sides); each',
+    `case's session pairs are then cut into groups of two, as a run has, and group j of every case together is sub-run j: a complete paired run of ${result.casesPerRun} cases. Each sub-run is judged`,
     'by the real paired gate as recorded — every finding is a false alarm — and again with the head side\'s samples of one compiler (or one model) scaled by',
-    '1.03, 1.05 or 1.10, which is a slowdown of the head only on exactly the noise the machine made. Caveat: the sub-runs of one case share its two worker',
-    'processes and its compiled sessions, so a bias of a process or a session is common to them; independent runs are the acceptance runs quoted in',
-    'the closing note of issue #11 and in docs/calibration.md.',
+    '1.03, 1.05 or 1.10, which is a slowdown of the head only on exactly the noise the machine made. Caveat: the sub-runs share the two worker',
+    'processes, so a bias of a process is common to them; independent runs are the acceptance runs quoted in docs/paired.md.',
     '',
     '## Goals',
     '',

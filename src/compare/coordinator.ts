@@ -328,7 +328,7 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
     fixed === null
       ? { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure }
       : { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure, minTimeMs: 0, minSamples: 1, targetRelativeCi: null, maxTimeMs: Number.MAX_SAFE_INTEGER, maxSamples: Number.MAX_SAFE_INTEGER };
-  const sessions = PAIRED_SESSIONS;
+  const sessions = plan.pairedSessions;
   const options = sessionShare(whole, sessions);
   const minRounds = Math.max(2, Math.ceil((fixed ?? profile.paired.minRounds) / sessions));
   const paired = live.length === 2;
