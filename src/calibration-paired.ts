@@ -109,9 +109,12 @@ export function calibratePaired(subRuns: readonly { head: RunResult; base: RunRe
     const aa = pairedVerdict(run, config);
     runFlags.push(aa.problems.length > 0 ? 'alarm' : 'quiet');
     alarms.push(...aa.problems.map((p) => p.message));
+    // Comparable: completed on both sides. A case unavailable on both (no runtime here) is not a judgement left out.
+    const completedBase = new Set(run.base.cases.filter((c) => c.state === 'completed').map((c) => c.key));
     for (const c of aa.cases) {
+      const comparable = completedBase.has(c.key) && run.head.cases.some((h) => h.key === c.key && h.state === 'completed');
       if (c.paired === undefined) {
-        if (c.kind === 'unchanged') unjudged.push('unjudged');
+        if (comparable) unjudged.push('unjudged');
         continue;
       }
       caseFlags.push(c.kind === 'regression' ? 'alarm' : 'quiet');

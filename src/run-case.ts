@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { buildModel, loadUserModel, type BuiltModel } from '../fixtures/index.ts';
 import { createAdapter, REFERENCE_COMPILER } from './adapters/registry.ts';
-import { parseSlowdowns, SlowedAdapter, slowdownFor } from './adapters/slowed.ts';
+import { parseSlowdowns, SlowedAdapter, slowdownFor, slowsModels } from './adapters/slowed.ts';
 import type { CompilerAdapter, GpuInfo } from './adapters/types.ts';
 import { createEngine } from './harness/engines.ts';
 import type { MeasuringEngine } from './harness/engine.ts';
@@ -82,8 +82,11 @@ export function plannedAdapter(id: string, spec: BenchSpec | null, runPlan: RunP
     adapter = (async () => {
       const own = spec !== null && typeof spec.compiler !== 'string' && spec.compiler.id === id ? spec.compiler : null;
       const created = own ?? (await createAdapter(id, { ortThreads: runPlan.ortThreads }));
-      const slowdown = slowdownFor(parseSlowdowns(slowdownText ?? undefined), id);
-      return slowdown === undefined ? created : new SlowedAdapter(created, slowdown);
+      const slowdowns = parseSlowdowns(slowdownText ?? undefined);
+      const slowdown = slowdownFor(slowdowns, id);
+      if (slowdown !== undefined) return new SlowedAdapter(created, slowdown);
+      // A model's slowdown applies under every compiler: decided per model when it is compiled.
+      return slowsModels(slowdowns) ? new SlowedAdapter(created, (model) => slowdownFor(slowdowns, id, model.id.split('/')[0])) : created;
     })();
     adapters.set(memo, adapter);
   }

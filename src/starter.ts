@@ -69,41 +69,87 @@ export const INSTALL: Record<PackageManager, { install: string; exec: string }> 
 
 export function workflow(manager: PackageManager): string {
   const { install, exec } = INSTALL[manager];
-  return `# Performance gate (written by graph-compiler-bench init): measures the spec files under benches/ with the
-# quick profile on every pull request and fails when a case regressed against the committed baseline of
-# the runner's hardware, baselines/<hardware-id>.json (no baseline yet: every case is new, and it passes).
-# Make one from runs on that hardware: ${exec} baseline --last 3 (see its --help).
+  return `# Performance gate (written by graph-compiler-bench init): on every pull request, measures the spec files
+# under benches/ (quick profile) for the pull request and for its merge base side by side, and fails on
+# a regression, a new reversal or a slower compiler. The job holds a read-only token; bench-comment.yml
+# posts the report as a comment. Without a base that can be measured, the run is judged against
+# baselines/<hardware-id>.json instead (make one: ${exec} bench --no-gate, then ${exec} baseline).
 name: bench
 
 on:
   pull_request:
   workflow_dispatch:
 
-permissions:
-  contents: read
+permissions: {}
 
 jobs:
   bench:
     runs-on: ubuntu-latest
     timeout-minutes: 30
+    permissions:
+      contents: read
     steps:
       - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+          persist-credentials: false
       - uses: actions/setup-node@v4
         with:
           node-version: 22
       - name: Install
         run: ${install}
-      - name: Benchmark (quick profile)
-        run: ${exec} bench --profile quick
-      - name: Upload results and report
-        if: always()
-        uses: actions/upload-artifact@v4
+      - name: Gate (side by side with the merge base)
+        uses: ./node_modules/graph-compiler-bench
         with:
-          name: bench
-          path: |
-            results/latest.json
-            reports/
-          if-no-files-found: warn
+          profile: quick
+          artifact: bench-report
+`;
+}
+
+/** The workflow that posts the report of bench.yml as one pull-request comment, safe for forks. */
+export function commentWorkflow(): string {
+  return `# Posts the report of the bench workflow as one pull-request comment (written by graph-compiler-bench init).
+# It runs on workflow_run in the base repository's context, so it holds the write token a pull request
+# from a fork never gets; it never checks out or runs the pull request's code, only reads its report.
+name: bench comment
+
+on:
+  workflow_run:
+    workflows: [bench]
+    types: [completed]
+
+permissions: {}
+
+jobs:
+  comment:
+    if: github.event.workflow_run.event == 'pull_request'
+    runs-on: ubuntu-latest
+    permissions:
+      actions: read
+      pull-requests: write
+    steps:
+      - uses: actions/download-artifact@v4
+        with:
+          name: bench-report
+          path: report
+          run-id: \${{ github.event.workflow_run.id }}
+          github-token: \${{ github.token }}
+      - uses: actions/github-script@v7
+        with:
+          script: |
+            const fs = require('node:fs');
+            const marker = '<!-- graph-compiler-bench:report -->';
+            const number = Number(fs.readFileSync('report/reports/pr-number', 'utf8').trim());
+            if (!Number.isInteger(number) || number <= 0) throw new Error('the report holds no pull-request number');
+            const { owner, repo } = context.repo;
+            const { data: pr } = await github.rest.pulls.get({ owner, repo, pull_number: number });
+            if (pr.head.sha !== context.payload.workflow_run.head_sha) throw new Error('the report is not of the pull request head: not posting');
+            let body = fs.readFileSync('report/reports/bench.md', 'utf8');
+            if (!body.includes(marker)) body = marker + '\\n' + body;
+            const comments = await github.paginate(github.rest.issues.listComments, { owner, repo, issue_number: number, per_page: 100 });
+            const mine = comments.find((c) => c.body && c.body.includes(marker));
+            if (mine) await github.rest.issues.updateComment({ owner, repo, comment_id: mine.id, body });
+            else await github.rest.issues.createComment({ owner, repo, issue_number: number, body });
 `;
 }
 
@@ -115,6 +161,7 @@ export function starterFiles(manager: PackageManager): ReadonlyMap<string, strin
     ['gate.config.json', gateConfig()],
     ['vitest.config.ts', VITEST_CONFIG],
     ['.github/workflows/bench.yml', workflow(manager)],
+    ['.github/workflows/bench-comment.yml', commentWorkflow()],
   ]);
 }
 

@@ -68,14 +68,21 @@ describe('the packed package, used from another repository', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  it('the tarball holds package.json, the README and the built JavaScript with its declarations, nothing else', () => {
+  it('the tarball holds package.json, the README, the gate action, the Python worker and the built JavaScript with its declarations, nothing else', () => {
     const listed = run('tar', ['-tzf', tarball], work, 30_000);
     expect(listed.code).toBe(0);
     const files = listed.output.trim().split('\n').map((line) => line.replace(/^package\//, '')).sort();
     const sources = ['src', 'fixtures', 'reporters']
       .flatMap((directory) => filesUnder(REPO_ROOT, directory))
       .filter((path) => path.endsWith('.ts') && !NOT_BUILT.has(path));
-    const expected = ['package.json', 'README.md', ...sources.flatMap((path) => [`dist/${path.replace(/\.ts$/, '.js')}`, `dist/${path.replace(/\.ts$/, '.d.ts')}`])].sort();
+    const worker = [...filesUnder(REPO_ROOT, 'workers/python/gcb_worker').filter((path) => path.endsWith('.py')), 'workers/python/fidelity.py'];
+    const expected = [
+      'package.json',
+      'README.md',
+      'action.yml',
+      ...worker,
+      ...sources.flatMap((path) => [`dist/${path.replace(/\.ts$/, '.js')}`, `dist/${path.replace(/\.ts$/, '.d.ts')}`]),
+    ].sort();
     expect(files).toEqual(expected);
 
     // What package.json points at is in it.

@@ -7,7 +7,7 @@ import { validateWorkflow } from '@action-validator/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadUserModel } from '../fixtures/index.ts';
 import { DEFAULT_GATE_CONFIG, loadGateConfig } from '../src/gate/config.ts';
-import { detectPackageManager, starterFiles, StarterExistsError, workflow, writeStarter } from '../src/starter.ts';
+import { commentWorkflow, detectPackageManager, starterFiles, StarterExistsError, workflow, writeStarter } from '../src/starter.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STARTER_PATHS = [
@@ -16,6 +16,7 @@ const STARTER_PATHS = [
   'gate.config.json',
   'vitest.config.ts',
   '.github/workflows/bench.yml',
+  '.github/workflows/bench-comment.yml',
 ];
 
 const dirs: string[] = [];
@@ -76,11 +77,21 @@ describe('graph-compiler-bench init', () => {
     expect(config).toEqual({ ...DEFAULT_GATE_CONFIG, reference: { byFamily: {}, byHardware: { cpu: 'ort-cpu-disabled', gpu: 'ort-webgpu-disabled' } } });
   });
 
-  it.each(['pnpm', 'npm', 'yarn'] as const)('the %s workflow validates and runs the gate with the quick profile', (manager) => {
+  it.each(['pnpm', 'npm', 'yarn'] as const)('the %s workflow validates and runs the installed package\'s gate action, side by side with the merge base', (manager) => {
     const text = workflow(manager);
     expect(validateWorkflow(text).errors).toEqual([]);
-    const exec = { pnpm: 'pnpm exec graph-compiler-bench', npm: 'npx graph-compiler-bench', yarn: 'yarn graph-compiler-bench' }[manager];
-    expect(text).toContain(`run: ${exec} bench --profile quick\n`);
+    expect(text).toContain('uses: ./node_modules/graph-compiler-bench\n');
+    expect(text).toContain('fetch-depth: 0');
+    expect(text).toContain('permissions: {}');
+    expect(text).toContain('profile: quick');
+  });
+
+  it('the comment workflow validates, runs on workflow_run and never runs the pull request\'s code', () => {
+    const text = commentWorkflow();
+    expect(validateWorkflow(text).errors).toEqual([]);
+    expect(text).toContain('workflow_run:');
+    expect(text).not.toContain('actions/checkout');
+    expect(text).toContain('pr.head.sha !== context.payload.workflow_run.head_sha');
   });
 
   it('picks the package manager by the lockfile', () => {

@@ -17,9 +17,9 @@ export function parseSlowdowns(text: string | undefined): ReadonlyMap<string, Sl
   const slowdowns = new Map<string, Slowdown>();
   if (text === undefined || text.trim() === '') return slowdowns;
   for (const entry of text.split(',')) {
-    const match = /^\s*([A-Za-z0-9*_-]+)\s*=\s*([0-9]*\.?[0-9]+)\s*(ms|%)\s*$/.exec(entry);
+    const match = /^\s*((?:model:)?[A-Za-z0-9*_.-]+)\s*=\s*([0-9]*\.?[0-9]+)\s*(ms|%)\s*$/.exec(entry);
     if (match === null) {
-      throw new Error(`GCB_TEST_SLOWDOWN: "${entry}" is not "compiler=<number>ms" or "compiler=<number>%"`);
+      throw new Error(`GCB_TEST_SLOWDOWN: "${entry}" is not "compiler=<number>ms", "compiler=<number>%" or "model:<name>=<number>%"`);
     }
     const [, compiler, amount, unit] = match as unknown as [string, string, string, 'ms' | '%'];
     const value = Number(amount);
@@ -28,9 +28,16 @@ export function parseSlowdowns(text: string | undefined): ReadonlyMap<string, Sl
   return slowdowns;
 }
 
-export function slowdownFor(slowdowns: ReadonlyMap<string, Slowdown>, compilerId: string): Slowdown | undefined {
-  return slowdowns.get(compilerId) ?? slowdowns.get('*');
+/**
+ * The slowdown of a compiler (by id, or `*`), or — with `modelName` — of one model under every
+ * compiler (`model:vit-like=10%`, to calibrate the gate's model-level aggregate).
+ */
+export function slowdownFor(slowdowns: ReadonlyMap<string, Slowdown>, compilerId: string, modelName?: string): Slowdown | undefined {
+  return slowdowns.get(compilerId) ?? (modelName === undefined ? undefined : slowdowns.get(`model:${modelName}`)) ?? slowdowns.get('*');
 }
+
+/** Whether any slowdown names a model rather than a compiler. */
+export const slowsModels = (slowdowns: ReadonlyMap<string, Slowdown>): boolean => [...slowdowns.keys()].some((k) => k.startsWith('model:'));
 
 export function busyWait(ms: number): void {
   const end = performance.now() + ms;
@@ -61,9 +68,10 @@ export class SlowedAdapter implements CompilerAdapter {
   readonly hardware: CompilerAdapter['hardware'];
   readonly settings: CompilerAdapter['settings'];
 
+  /** `slowdown`: one for every model, or per model (undefined: that model runs at its own speed). */
   constructor(
     private readonly inner: CompilerAdapter,
-    private readonly slowdown: Slowdown,
+    private readonly slowdown: Slowdown | ((model: ModelArtifact) => Slowdown | undefined),
   ) {
     this.id = inner.id;
     this.family = inner.family;
@@ -71,7 +79,7 @@ export class SlowedAdapter implements CompilerAdapter {
     // Recorded so a slowed run can never be mistaken for a real one.
     this.settings = {
       ...inner.settings,
-      testSlowdown: slowdown.kind === 'fixed' ? `${slowdown.ms}ms` : `${slowdown.fraction * 100}%`,
+      testSlowdown: typeof slowdown === 'function' ? 'per model' : slowdown.kind === 'fixed' ? `${slowdown.ms}ms` : `${slowdown.fraction * 100}%`,
     };
   }
 
@@ -84,7 +92,8 @@ export class SlowedAdapter implements CompilerAdapter {
 
   async compile(model: ModelArtifact): Promise<CompiledModel> {
     const compiled = await this.inner.compile(model);
-    const slowdown = this.slowdown;
+    const slowdown = typeof this.slowdown === 'function' ? this.slowdown(model) : this.slowdown;
+    if (slowdown === undefined) return compiled;
     return {
       async prepare(input, batch): Promise<PreparedRun> {
         const prepared = await compiled.prepare(input, batch);

@@ -4,11 +4,12 @@
  * tables and reversals. Exit 1 when any machine's gate failed, 2 on bad input.
  */
 import { appendFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadGateConfig } from '../gate/index.ts';
 import { checkMergeable, crossHardwareReversals, crossHardwareTable } from '../metrics/cross-hardware.ts';
 import { outputDirsFromEnv } from '../pipeline.ts';
-import { baselinePathFor, judge } from '../evaluate.ts';
+import { baselinePathFor, evaluate, judge } from '../evaluate.ts';
 import { loadBaseline } from '../results/baseline.ts';
 import { writeFileAtomic } from '../results/atomic.ts';
 import { loadRunResult } from '../results/run-file.ts';
@@ -45,7 +46,17 @@ await runCli(async () => {
 
   const config = await loadGateConfig(dirs.gateConfigPath);
   const machines: ReportMachine[] = [];
-  for (const { run } of runs) {
+  for (const { file, run } of runs) {
+    if (run.comparison?.side === 'head' && values['no-gate'] !== true) {
+      // A paired run is judged from its two sides: the base's results are beside the head's.
+      const basePath = join(dirname(file), 'base.json');
+      const base = await loadRunResult(basePath).catch((error: unknown) => {
+        throw new CliError(`${file} is the head side of a paired run, but its base side ${basePath} cannot be read: ${(error as Error).message}`, 2);
+      });
+      const { metrics, verdict } = evaluate({ run, base, baseline: undefined, config, harnessErrors: [], requireBaseline: false });
+      machines.push({ run, metrics, verdict });
+      continue;
+    }
     const baseline = values['no-gate'] ? undefined : await loadBaseline(baselinePathFor(run, { baselinesDir: dirs.baselinesDir }));
     const baselineReversalIds = baseline?.metrics.reversals.map((r) => r.id);
     machines.push({ run, ...judge(run, baseline, config), ...(baselineReversalIds === undefined ? {} : { baselineReversalIds }) });

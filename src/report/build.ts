@@ -71,7 +71,9 @@ export { SHORT_FORM_LIMITS } from './sections.ts';
 
 /** A machine passed: its gate passed (or it was not gated), no case failed and the run is complete. */
 export function machinePassed(machine: Pick<ReportMachine, 'run' | 'verdict' | 'harnessErrors'>): boolean {
-  return (machine.verdict?.passed ?? true) && machine.run.cases.every((c) => c.state !== 'failed') && machine.run.complete && (machine.harnessErrors?.length ?? 0) === 0;
+  // A verdict that judged too little has not passed (exit 1 in the run itself as here).
+  const verdictOk = machine.verdict === null || (machine.verdict.passed && machine.verdict.status !== 'inconclusive');
+  return verdictOk && machine.run.cases.every((c) => c.state !== 'failed') && machine.run.complete && (machine.harnessErrors?.length ?? 0) === 0;
 }
 
 /** The machine's verdict line: the gate's summary, or what failed without a gate. */

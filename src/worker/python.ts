@@ -12,12 +12,18 @@
  * heard of it.
  */
 import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import type { z } from 'zod';
 import { WorkerClient, WorkerError } from './client.ts';
 import type { HelloAnswer } from './protocol.ts';
 
-/** workers/python/ at the repository root: the worker's package lives there. */
-export const PYTHON_WORKER_DIR = fileURLToPath(new URL('../../workers/python/', import.meta.url));
+/**
+ * workers/python/ at the package's root: two folders up from this source file, three from its build
+ * (dist/src/worker/python.js).
+ */
+export const PYTHON_WORKER_DIR = fileURLToPath(
+  existsSync(fileURLToPath(new URL('../../workers/python/gcb_worker', import.meta.url))) ? new URL('../../workers/python/', import.meta.url) : new URL('../../../workers/python/', import.meta.url),
+);
 
 const DEFAULT_CANDIDATES = ['python3', '/usr/bin/python3'] as const;
 
