@@ -8,7 +8,7 @@
  * benchSpec({ model: { name: 'my-net', path: 'models/my-net.onnx' }, compiler: 'ort-cpu-all', batches: [1, 8] });
  * ```
  */
-export { benchSpec, type BenchSpec, type UserModelRef } from './spec.ts';
+export { benchGroup, benchSpec, type BenchGroup, type BenchSpec, type InputDtype, type UserModelInput, type UserModelRef } from './spec.ts';
 export { COMPILER_IDS, REFERENCE_COMPILER } from './adapters/registry.ts';
 export { ARCHETYPE_IDS, BLOCK_IDS } from '../fixtures/index.ts';
 export type { Availability, CompiledModel, CompilerAdapter, CompilerSettings, HardwareKind, ModelArtifact, PreparedRun, RunMode } from './adapters/types.ts';

@@ -98,6 +98,7 @@ export function buildRunResult(collected: Collected, plan: RunPlan, side: 'head'
     filters: { ...plan.filters },
     hardware: hardwareFingerprint(runtimes, collected.gpu),
     cases,
+    comparisonGroups: plan.comparisonGroups.map((g) => ({ name: g.name, models: [...g.models] })),
     confirmation: confirmation === undefined || confirmation.length === 0 ? null : { firstCases: [...confirmation].sort(byKey) },
     ...(compare === null
       ? {}

@@ -13,7 +13,7 @@ import { createEngine } from './harness/engines.ts';
 import type { MeasuringEngine } from './harness/engine.ts';
 import { measureCase, type CaseModel } from './harness/measure-case.ts';
 import { DEFAULT_REFERENCE, referenceFor } from './metrics/reference.ts';
-import { parsePlan, type BenchSpec, type PlannedCase, type RunPlan } from './plan.ts';
+import { ARCHETYPES_GROUP, parsePlan, type PlannedCase, type RunPlan, type SingleCompilerSpec } from './plan.ts';
 import type { CaseResult } from './results/schema.ts';
 
 /** The plan of a run started without the CLI (a bare `vitest run --project bench`). */
@@ -38,6 +38,7 @@ export const DEFAULT_PLAN: RunPlan = {
   project: 'bench',
   specDir: 'benches',
   cases: [],
+  comparisonGroups: [ARCHETYPES_GROUP],
   compare: null,
 };
 
@@ -59,7 +60,7 @@ export interface Measured {
   readonly gpu: GpuInfo | null;
 }
 
-export async function measurePlanned(planned: PlannedCase, spec: BenchSpec, runPlan: RunPlan): Promise<Measured> {
+export async function measurePlanned(planned: PlannedCase, spec: SingleCompilerSpec, runPlan: RunPlan): Promise<Measured> {
   if (runPlan.mode === 'paired') {
     const { measurePairedCase } = await import('./compare/coordinator.ts');
     return measurePairedCase(planned, runPlan);
@@ -75,7 +76,7 @@ const referenceOutputs = new Map<string, Float32Array>();
 let engine: Promise<MeasuringEngine> | undefined;
 
 /** The compiler as the run measures it: the registry's (or the spec's own instance), slowed when a test asks. */
-export function plannedAdapter(id: string, spec: BenchSpec | null, runPlan: RunPlan, slowdownText: string | null): Promise<CompilerAdapter> {
+export function plannedAdapter(id: string, spec: SingleCompilerSpec | null, runPlan: RunPlan, slowdownText: string | null): Promise<CompilerAdapter> {
   const memo = `${id} ${slowdownText ?? ''}`;
   let adapter = adapters.get(memo);
   if (adapter === undefined) {
@@ -111,7 +112,7 @@ export function plannedModel(planned: Pick<PlannedCase, 'model' | 'depth'>): Pro
   return model;
 }
 
-async function measureSingle(planned: PlannedCase, spec: BenchSpec, runPlan: RunPlan): Promise<Measured> {
+async function measureSingle(planned: PlannedCase, spec: SingleCompilerSpec, runPlan: RunPlan): Promise<Measured> {
   const slowdown = runPlan.testSlowdown.head;
   const compiler = await plannedAdapter(planned.compiler, spec, runPlan, slowdown);
   // The reference the gate compares this compiler with, measured alongside it.

@@ -16,11 +16,23 @@
  */
 import { describe, test } from 'vitest';
 import type { GpuInfo } from './adapters/types.ts';
-import { expandSpec, recordSpec, specIdentity, titleOf, type BenchSpec, type PlannedCase, type RunPlan } from './plan.ts';
+import {
+  expandSpec,
+  recordGroup,
+  recordSpec,
+  specIdentity,
+  splitSpec,
+  titleOf,
+  type BenchGroup,
+  type BenchSpec,
+  type PlannedCase,
+  type RunPlan,
+  type SingleCompilerSpec,
+} from './plan.ts';
 import { activePlan, DEFAULT_PLAN, measurePlanned } from './run-case.ts';
 import type { CaseResult } from './results/schema.ts';
 
-export type { BenchSpec, UserModelRef } from './plan.ts';
+export type { BenchGroup, BenchSpec, InputDtype, UserModelInput, UserModelRef } from './plan.ts';
 
 declare module 'vitest' {
   interface TaskMeta {
@@ -43,6 +55,27 @@ if (process.env.GCB_CLI_PID !== undefined && process.env.GCB_CLI_PID !== String(
 
 export function benchSpec(spec: BenchSpec): void {
   if (recordSpec(spec)) return;
+  // A user model's spec may list several compilers: each is registered as if it had a file of its own.
+  for (const single of splitSpec(spec)) registerSpec(single);
+}
+
+/**
+ * Declares a comparison group: the models whose orderings and reversals are computed, gated and
+ * reported, as the built-in archetypes' are. Call it in any spec file (e.g. `benches/models/groups.bench.ts`
+ * beside a spec, or in one of the models' spec files):
+ *
+ * ```ts
+ * benchGroup({ name: 'vision-4.5gflop', models: ['convnext-t', 'vit-s16'] });
+ * ```
+ */
+export function benchGroup(group: BenchGroup): void {
+  if (recordGroup(group)) return;
+  // Under Vitest groups play no part (the CLI recorded them in the plan); a file holding only groups
+  // still needs a case for Vitest not to fail it.
+  test.skip(`comparison group ${group.name}: ${group.models.join(', ')} (compared by the reporter)`, () => {});
+}
+
+function registerSpec(spec: SingleCompilerSpec): void {
   const given = activePlan();
   const plan = given ?? DEFAULT_PLAN;
   const title = titleOf(specIdentity(spec)); // throws, listing the valid ids, for an unknown model or compiler
@@ -67,7 +100,7 @@ export function benchSpec(spec: BenchSpec): void {
 }
 
 /** Without a plan from the CLI: every case of the spec under the default profile. */
-function defaultCases(spec: BenchSpec, plan: RunPlan): PlannedCase[] {
+function defaultCases(spec: SingleCompilerSpec, plan: RunPlan): PlannedCase[] {
   return expandSpec(spec, '(no plan)', {
     selection: { compilers: null, models: null, batches: null, depths: null, hardware: 'all', profile: plan.profile, engine: plan.engine },
     namePattern: null,

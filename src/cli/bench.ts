@@ -36,7 +36,7 @@ import { GateConfigError, keysToConfirm, loadGateConfig, type GateConfig } from 
 import { unknownCompilerIds } from '../gate/config.ts';
 import { loadBaseline, BaselineError } from '../results/baseline.ts';
 import { buildRunResult, EXIT, finish, outputDirsFromEnv, type Collected, type FinishOptions } from '../pipeline.ts';
-import { collectSpecs, plainSelection, planCases, specFilesUnder, writePlan, type PlannedCase, type RunPlan } from '../plan.ts';
+import { collectSpecs, plainSelection, planCases, resolveGroups, specFilesUnder, writePlan, type PlannedCase, type RunPlan } from '../plan.ts';
 import { benchTestSettings } from '../vitest-preset.ts';
 import { selectionFilters, selectionFromEnv, SelectionError, type Selection } from '../selection.ts';
 
@@ -52,6 +52,7 @@ Options (each also settable as the variable in brackets):
   --hardware <kind>    cpu (default), gpu or all: which compilers run [GCB_HARDWARE]
   --profile <name>     default, quick (PR gate) or full (nightly) [GCB_PROFILE]
   --engine <name>      tinybench (default) or mitata [GCB_ENGINE]
+  --dir <folder>       find spec files under <folder> instead of benches/ (e.g. examples/user-models)
   --compare <ref>      measure the checkout of <ref> (a git commit, branch or tag, or a folder holding a
                        checkout) side by side with this one, in interleaved rounds, and gate on the
                        paired differences; the gate config and baselines then come from <ref>
@@ -101,6 +102,7 @@ function parse(argv: string[]) {
         seed: { type: 'string' },
         rounds: { type: 'string' },
         sessions: { type: 'string' },
+        dir: { type: 'string' },
         t: { type: 'string', short: 't' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -111,7 +113,7 @@ function parse(argv: string[]) {
 }
 
 /** Flags win over their variables; the selection is checked against the known names. */
-function selectionOf(values: ReturnType<typeof parse>['values'], root: string, specDir: string): Selection {
+function selectionOf(values: ReturnType<typeof parse>['values'], root: string, specDir: string, declared: readonly string[]): Selection {
   const env = { ...process.env };
   const set = (name: string, value: string | undefined): void => {
     if (value !== undefined) env[name] = value;
@@ -124,7 +126,7 @@ function selectionOf(values: ReturnType<typeof parse>['values'], root: string, s
   set('GCB_PROFILE', values.profile);
   set('GCB_ENGINE', values.engine);
   try {
-    return selectionFromEnv(env, { compilers: COMPILER_IDS, models: [...BLOCK_IDS, ...ARCHETYPE_IDS, ...userModelNames(root, specDir)] });
+    return selectionFromEnv(env, { compilers: COMPILER_IDS, models: [...new Set([...BLOCK_IDS, ...ARCHETYPE_IDS, ...userModelNames(root, specDir), ...declared])] });
   } catch (error) {
     if (error instanceof SelectionError) fail(error.message, EXIT.usage);
     throw error;
@@ -193,9 +195,11 @@ async function main(): Promise<number> {
   }
   const root = process.cwd();
   const project = process.env.GCB_PROJECT || 'bench';
-  const specDir = process.env.GCB_SPEC_DIR || 'benches';
+  const specDir = values.dir ?? (process.env.GCB_SPEC_DIR || 'benches');
+  if (values.dir !== undefined && !existsSync(join(root, values.dir))) fail(`--dir: no folder "${values.dir}" under ${root}`, EXIT.usage);
+  // Spec files outside benches/ are not in the repository's Vitest bench project: they run with the preset's settings.
+  const useConfig = specDir === 'benches' || (process.env.GCB_PROJECT ?? '') !== '';
   const dirs = outputDirsFromEnv();
-  const selection = selectionOf(values, root, specDir);
   const headSlowdown = slowdownSetting('GCB_TEST_SLOWDOWN_HEAD');
   const bothSlowdown = slowdownSetting('GCB_TEST_SLOWDOWN');
   const seedText = values.seed;
@@ -218,6 +222,8 @@ async function main(): Promise<number> {
     }
   }
   const collected = await collectSpecs(root, files);
+  const declaredModels = collected.specs.map(({ spec }) => (typeof spec.model === 'string' ? spec.model : spec.model.name));
+  const selection = selectionOf(values, root, specDir, declaredModels);
 
   // Paired mode: the base checkout, its install and its worker come first; when it cannot be measured
   // the run says why and falls back to the committed baseline.
@@ -243,7 +249,8 @@ async function main(): Promise<number> {
   const baselinesDir = process.env.GCB_BASELINES_DIR || join(trusted, 'baselines');
   const config = await checkedGateConfig(gateConfigPath);
   const planned = planCases(collected.specs, { selection, namePattern, mode: comparison === null ? 'single' : 'paired' });
-  const planErrors = [...collected.errors, ...planned.errors];
+  const groups = resolveGroups(collected.groups, collected.specs);
+  const planErrors = [...collected.errors, ...planned.errors, ...groups.errors];
 
   const filters: Record<string, string> = { ...selectionFilters(selection) };
   if (namePattern !== null) filters.name = namePattern;
@@ -281,6 +288,7 @@ async function main(): Promise<number> {
     project,
     specDir,
     cases: planned.cases,
+    comparisonGroups: groups.groups,
     compare,
   };
 
@@ -293,7 +301,7 @@ async function main(): Promise<number> {
     notices,
     ...(values.baseline !== undefined ? { baselinePath: values.baseline } : {}),
   };
-  const measureRun = measurer(root);
+  const measureRun = measurer(root, useConfig);
   const first = await measureRun(plan, planErrors);
   let collectedRun: Collected = first;
   let confirmation: PlannedCase[] | null = null;
@@ -344,7 +352,7 @@ async function findingsToConfirm(first: Collected, plan: RunPlan, options: Finis
  * (Vitest abandons the case in progress) and the cases that finished are kept, marked interrupted; a
  * second signal quits at once, writing nothing.
  */
-function measurer(root: string): (plan: RunPlan, planErrors: Collected['harnessErrors']) => Promise<Collected> {
+function measurer(root: string, useConfig: boolean): (plan: RunPlan, planErrors: Collected['harnessErrors']) => Promise<Collected> {
   let current: { vitest: Vitest; reporter: BenchReporter } | null = null;
   let interrupted: string | null = null;
   const onSignal = (signal: NodeJS.Signals): void => {
@@ -404,7 +412,7 @@ function measurer(root: string): (plan: RunPlan, planErrors: Collected['harnessE
     process.env.GCB_PLAN = planPath;
     const reporter = new BenchReporter({ plannedCases, done });
     // Without a vitest.config of its own, a repository gets the preset's bench project.
-    const hasConfig = ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].some((ext) => existsSync(join(root, `vitest.config.${ext}`)));
+    const hasConfig = useConfig && ['ts', 'mts', 'cts', 'js', 'mjs', 'cjs'].some((ext) => existsSync(join(root, `vitest.config.${ext}`)));
     const vitest = await createVitest('test', {
       ...(hasConfig ? { project: plan.project } : { config: false, include: [`${plan.specDir}/**/*.bench.ts`], ...benchTestSettings }),
       watch: false,

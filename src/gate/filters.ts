@@ -5,7 +5,7 @@
  * `all`. Conservative: a filter key this function does not know, or a value it cannot evaluate, counts
  * as "does not match", so the case is treated as filtered and never fails the gate as missing.
  */
-import type { Suite } from '../results/schema.ts';
+import { placeOf, type Suite } from '../results/schema.ts';
 
 export interface FilterSubject {
   readonly suite: Suite;
@@ -13,6 +13,8 @@ export interface FilterSubject {
   readonly compilerId: string;
   readonly batch: number;
   readonly depth: number | null;
+  /** Swept dimensions besides batch (`seq=128`), when the key has any. */
+  readonly dims?: Readonly<Record<string, number>>;
   /** Unknown hardware cannot match a `hardware` filter. */
   readonly hardware?: 'cpu' | 'gpu';
 }
@@ -59,7 +61,7 @@ function matchesPattern(text: string, pattern: string): boolean {
   }
 }
 
-const keyOf = (s: FilterSubject): string => `${s.suite}/${s.modelId}/${s.compilerId}/b=${s.batch}${s.depth === null ? '' : `/d=${s.depth}`}`;
+const keyOf = (s: FilterSubject): string => `${s.suite}/${s.modelId}/${s.compilerId}/${placeOf(s.batch, s.depth, s.dims)}`;
 
 /**
  * True when `filters` is non-empty and the case (or case key) does not match every one of them. A key
@@ -78,16 +80,22 @@ export function isFilteredOut(subject: FilterSubject | string, filters: Readonly
   return false;
 }
 
-/** Parts of a key `suite/model/compiler/b=8[/d=4]`, or null if it does not have that shape. */
+/** Parts of a key `suite/model/compiler/b=8[/d=4][/seq=128…]`, or null if it does not have that shape. */
 export function parseCaseKey(key: string): FilterSubject | null {
-  const m = /^(blocks|archetypes|models)\/(.+)\/([^/]+)\/b=(\d+)(?:\/d=(\d+))?$/.exec(key);
+  const m = /^(blocks|archetypes|models)\/(.+)\/([^/]+)\/b=(\d+)(?:\/d=(\d+))?((?:\/[a-z][a-z0-9_]*=\d+)*)$/.exec(key);
   if (m === null) return null;
+  const dims: Record<string, number> = {};
+  for (const part of (m[6] ?? '').split('/').filter((p) => p !== '')) {
+    const [name, value] = part.split('=') as [string, string];
+    dims[name] = Number(value);
+  }
   return {
     suite: m[1] as Suite,
     modelId: m[2] as string,
     compilerId: m[3] as string,
     batch: Number(m[4]),
     depth: m[5] === undefined ? null : Number(m[5]),
+    ...(Object.keys(dims).length > 0 ? { dims } : {}),
   };
 }
 

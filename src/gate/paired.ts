@@ -498,11 +498,16 @@ function reversalChanges(
   const margin = Math.log1p(settings.caseThreshold);
   for (const r of input.headMetrics.reversals) {
     if (baseIds.has(r.id)) continue;
-    const key = (model: string, compiler: string): string => `archetypes/${model}/${compiler}/b=${r.batch}${r.depth === null ? '' : `/d=${r.depth}`}`;
-    const terms = (compiler: string) => [
-      { c: byKey.get(key(r.a, compiler)), w: 1 },
-      { c: byKey.get(key(r.b, compiler)), w: -1 },
-    ];
+    // The reversal's cases, whatever suite its group's models are in: the reference's a and b, then the compiler's.
+    const [refA, refB, compA, compB] = r.caseKeys;
+    const keysOf = (compiler: string): [string | undefined, string | undefined] => (compiler === r.referenceId ? [refA, refB] : [compA, compB]);
+    const terms = (compiler: string) => {
+      const [ka, kb] = keysOf(compiler);
+      return [
+        { c: ka === undefined ? undefined : byKey.get(ka), w: 1 },
+        { c: kb === undefined ? undefined : byKey.get(kb), w: -1 },
+      ];
+    };
     const changes = [r.compilerId, r.referenceId].flatMap((compiler) => {
       const t = terms(compiler);
       if (t.some((x) => x.c === undefined)) return [];

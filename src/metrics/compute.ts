@@ -12,7 +12,8 @@ import { geometricMeanSpeedup } from './aggregate.ts';
 import { estimate, unavailable, type Computed } from './estimate.ts';
 import { frictionBeta, kneeBatch, marginalBetas } from './friction.ts';
 import { DEFAULT_REFERENCE, referenceFor, type ReferenceSpec } from './reference.ts';
-import { archetypeOrderings, findReversals } from './reversals.ts';
+import { comparisonGroupsOf } from './groups.ts';
+import { findReversals, groupOrderings } from './reversals.ts';
 import { depthSeriesKey, frictionSeriesKey, groupBy, identity, missingPoints } from './series.ts';
 import { caseMetrics } from './throughput.ts';
 import type {
@@ -113,7 +114,7 @@ function frictionSeries(ctx: Context, group: readonly CaseResult[]): FrictionSer
     };
   }
   return {
-    series: frictionSeriesKey({ suite: first.suite, modelId: first.model.id, compilerId: first.compiler.id, depth: first.depth }),
+    series: frictionSeriesKey({ suite: first.suite, modelId: first.model.id, compilerId: first.compiler.id, depth: first.depth, dims: first.dims }),
     suite: first.suite,
     modelId: first.model.id,
     compilerId: first.compiler.id,
@@ -173,7 +174,7 @@ function depthSeries(ctx: Context, group: readonly CaseResult[]): DepthSeries {
     };
   }
   return {
-    series: depthSeriesKey({ suite: first.suite, modelId: first.model.id, compilerId: first.compiler.id, batch: first.batch }),
+    series: depthSeriesKey({ suite: first.suite, modelId: first.model.id, compilerId: first.compiler.id, batch: first.batch, dims: first.dims }),
     suite: first.suite,
     modelId: first.model.id,
     compilerId: first.compiler.id,
@@ -274,15 +275,15 @@ export function computeMetrics(run: RunResult, options: MetricsOptions = {}): Me
     notes: new Set(),
   };
   const friction = [
-    ...groupBy(run.cases, (c) => frictionSeriesKey({ suite: c.suite, modelId: c.model.id, compilerId: c.compiler.id, depth: c.depth })).values(),
+    ...groupBy(run.cases, (c) => frictionSeriesKey({ suite: c.suite, modelId: c.model.id, compilerId: c.compiler.id, depth: c.depth, dims: c.dims })).values(),
   ].map((g) => frictionSeries(ctx, g));
   const depth = [
     ...groupBy(
       run.cases.filter((c) => c.depth !== null),
-      (c) => depthSeriesKey({ suite: c.suite, modelId: c.model.id, compilerId: c.compiler.id, batch: c.batch }),
+      (c) => depthSeriesKey({ suite: c.suite, modelId: c.model.id, compilerId: c.compiler.id, batch: c.batch, dims: c.dims }),
     ).values(),
   ].map((g) => depthSeries(ctx, g));
-  const orderings = archetypeOrderings(completed, ctx.banks.ms, settings);
+  const orderings = groupOrderings(completed, comparisonGroupsOf(run), ctx.banks.ms, settings);
   const compilers = new Map(run.cases.map((c) => [c.compiler.id, c.compiler]));
   return {
     hardwareId: run.hardware.id,

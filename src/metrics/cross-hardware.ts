@@ -1,9 +1,9 @@
 /**
  * Comparisons across machines: the same model and batch on every (hardware, compiler) pair, and
- * cross-hardware reversals — archetype A significantly faster than B on one machine (under some
+ * cross-hardware reversals — model A of a comparison group (src/metrics/groups.ts) significantly faster than B on one machine (under some
  * compiler) and significantly slower on another. Pure: runs and their metrics in, plain data out.
  */
-import type { RunResult } from '../results/schema.ts';
+import { dimsSuffix, type RunResult } from '../results/schema.ts';
 import type { ArchetypeOrdering, MetricsSummary } from './types.ts';
 
 export interface MachineMetrics {
@@ -59,7 +59,7 @@ export function crossHardwareTable(machines: readonly MachineMetrics[]): { colum
   for (const { run } of machines) {
     for (const c of run.cases) {
       if (c.state !== 'completed') continue;
-      const point = `${c.suite}/${c.model.id}${c.depth === null ? '' : `/d=${c.depth}`}/b=${c.batch}`;
+      const point = `${c.suite}/${c.model.id}${c.depth === null ? '' : `/d=${c.depth}`}/b=${c.batch}${dimsSuffix(c.dims)}`;
       const column = `${run.hardware.id} · ${c.compiler.id}`;
       columns.add(column);
       (rows.get(point) ?? rows.set(point, {}).get(point)!)[column] = c.latency.median;
@@ -74,7 +74,10 @@ export function crossHardwareTable(machines: readonly MachineMetrics[]): { colum
 }
 
 export interface CrossHardwareReversal {
+  /** The comparison group of the pair. */
+  readonly group: string;
   readonly batch: number;
+  readonly dims?: Readonly<Record<string, number>>;
   readonly a: string;
   readonly b: string;
   /** Where `faster` wins: hardware and compiler, with the latency ratio a/b. */
@@ -93,7 +96,7 @@ export function crossHardwareReversals(machines: readonly MachineMetrics[]): Cro
   for (const { run, metrics } of machines) {
     for (const ordering of metrics.orderings) {
       if (ordering.faster === null || ordering.ratio.value === null) continue;
-      const id = `${ordering.a}~${ordering.b}/b=${ordering.batch}`;
+      const id = `${ordering.group}/${ordering.a}~${ordering.b}/b=${ordering.batch}${dimsSuffix(ordering.dims)}`;
       (groups.get(id) ?? groups.set(id, []).get(id)!).push({ hardwareId: run.hardware.id, ordering });
     }
   }
@@ -120,13 +123,15 @@ export function crossHardwareReversals(machines: readonly MachineMetrics[]): Cro
             ratio: e.ordering.ratio.value as number,
           });
           found.push({
+            group: sample.group,
             batch: sample.batch,
+            ...(sample.dims === undefined ? {} : { dims: { ...sample.dims } }),
             a: sample.a,
             b: sample.b,
             first: side(left),
             second: side(right),
             message:
-              `at batch ${sample.batch}, ${faster} beats ${slower} on ${left.hardwareId} (${left.ordering.compilerId}) ` +
+              `${sample.group === 'archetypes' ? '' : `${sample.group}: `}at batch ${sample.batch}${dimsSuffix(sample.dims)}, ${faster} beats ${slower} on ${left.hardwareId} (${left.ordering.compilerId}) ` +
               `but ${slower} beats ${faster} on ${right.hardwareId} (${right.ordering.compilerId})`,
           });
         }

@@ -8,6 +8,7 @@ export { frictionBeta, marginalBetas, kneeBatch, KNEE_BETA } from './friction.ts
 export { depthFit, depthGain, depthSpeedup, perBlockSpeedup, type DepthFit } from './depth.ts';
 export { breakEvenInferences } from './compile-cost.ts';
 export { geometricMean, geometricMeanSpeedup } from './aggregate.ts';
-export { archetypeOrderings, findReversals, orderingId, reversalId } from './reversals.ts';
+export { findReversals, groupOrderings, orderingId, reversalId } from './reversals.ts';
+export { ARCHETYPES_GROUP_NAME, comparisonGroupsOf } from './groups.ts';
 export { frictionSeriesKey, depthSeriesKey } from './series.ts';
 export type * from './types.ts';

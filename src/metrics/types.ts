@@ -156,14 +156,18 @@ export interface CompileCost {
   readonly breakEven: MetricValue;
 }
 
-/** Which of two archetypes is faster under one compiler at one batch. */
+/** Which of two models of a comparison group is faster under one compiler at one place of the sweep. */
 export interface ArchetypeOrdering {
-  /** `compiler/b=8/a~b` (plus `/d=N` when the archetypes were measured at a depth). */
+  /** `compiler/b=8/a~b` (plus `/d=N` when measured at a depth, `/seq=128` for swept dimensions). */
   readonly id: string;
+  /** The comparison group the pair is compared in (`archetypes`, or a user's). */
+  readonly group: string;
   readonly compilerId: string;
   readonly hardware: 'cpu' | 'gpu';
   readonly batch: number;
   readonly depth: number | null;
+  /** Swept dimensions besides batch, when the models have any. */
+  readonly dims?: Readonly<Record<string, number>>;
   /** Archetype ids, a < b in code-unit order. */
   readonly a: string;
   readonly b: string;
@@ -176,10 +180,12 @@ export interface ArchetypeOrdering {
 
 /** Under the compiler, the significant ordering of a pair is the opposite of under the reference. */
 export interface Reversal {
-  /** `b=8/a~b/compiler-vs-reference` (plus `/d=N`). */
+  /** `b=8/a~b/compiler-vs-reference` (plus `/d=N`, `/seq=128`). */
   readonly id: string;
+  readonly group: string;
   readonly batch: number;
   readonly depth: number | null;
+  readonly dims?: Readonly<Record<string, number>>;
   readonly hardware: 'cpu' | 'gpu';
   readonly a: string;
   readonly b: string;
@@ -242,3 +248,6 @@ export interface MetricsSummary {
   /** Things the reader should know (e.g. a reference compiler absent from the run). */
   readonly notes: readonly string[];
 }
+
+/** A comparison group's ordering: the name the code uses where the group is not the archetypes. */
+export type GroupOrdering = ArchetypeOrdering;

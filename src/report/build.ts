@@ -6,7 +6,7 @@
 import type { Verdict } from '../gate/verdict.ts';
 import type { CrossHardwareReversal, CrossHardwareRow } from '../metrics/cross-hardware.ts';
 import type { MetricsSummary } from '../metrics/types.ts';
-import type { RunResult } from '../results/schema.ts';
+import { dimsSuffix, type RunResult } from '../results/schema.ts';
 import { code, column, keyCell, numberCell, strong, textCell } from './cells.ts';
 import { changesFromVerdict, type Changes } from './changes.ts';
 import { formatMs, formatRatio, plural } from './format.ts';
@@ -22,6 +22,7 @@ import {
   frictionSection,
   hardwareSection,
   notMeasuredSection,
+  groupsSection,
   orderingsSection,
   problemsSection,
   reversalSections,
@@ -182,6 +183,7 @@ function machineReport(machine: ReportMachine, index: number, changes: Changes, 
     errorsSection(ctx),
     problemsSection(ctx),
     changesSection(ctx),
+    groupsSection(ctx),
     ...reversalSections(ctx),
     notMeasuredSection(ctx),
     frictionSection(ctx),
@@ -201,26 +203,27 @@ function machineReport(machine: ReportMachine, index: number, changes: Changes, 
 function crossHardwareSection(cross: NonNullable<ReportInput['crossHardware']>, limits: ShortFormLimits, where: string): Section {
   const blocks: Block[] = [];
   const n = cross.reversals.length;
-  if (n === 0) blocks.push({ kind: 'callout', tone: 'ok', text: ['No archetype ordering flips between machines.'] });
+  if (n === 0) blocks.push({ kind: 'callout', tone: 'ok', text: ['No ordering within a comparison group flips between machines.'] });
   else {
     const lead = Math.min(n, limits.reversalRows * 2);
     blocks.push(
       {
         kind: 'paragraph',
         role: 'explain',
-        text: ['Archetype A is significantly faster than B on one machine and significantly slower on another (ratio = latency of the first archetype over the second).'],
+        text: ['Model A of a comparison group is significantly faster than B on one machine and significantly slower on another (ratio = latency of the first model over the second).'],
       },
       {
         kind: 'table',
         name: 'cross-reversals',
-        columns: [column('batch'), column('pair'), column('faster here', 'left', { wrap: true }), column('faster there', 'left', { wrap: true })],
+        columns: [column('group'), column('where'), column('pair'), column('faster here', 'left', { wrap: true }), column('faster there', 'left', { wrap: true })],
         rows: [...cross.reversals]
           .sort((x, y) => x.batch - y.batch || (`${x.a}~${x.b}` < `${y.a}~${y.b}` ? -1 : 1))
           .map((r): Row => ({
             kind: 'row',
             tone: 'reversal',
             cells: [
-              textCell(`b=${r.batch}`),
+              textCell(r.group),
+              textCell(`b=${r.batch}${dimsSuffix(r.dims).replaceAll('/', ' ')}`),
               textCell(`${r.a} vs ${r.b}`),
               textCell([strong(r.first.faster), ` on ${r.first.hardwareId} · ${r.first.compilerId} (${formatRatio(r.first.ratio)})`]),
               textCell([strong(r.second.faster), ` on ${r.second.hardwareId} · ${r.second.compilerId} (${formatRatio(r.second.ratio)})`]),

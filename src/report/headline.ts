@@ -146,8 +146,8 @@ function leadSentence(rows: readonly CompilerHeadline[], judged: boolean, severa
   if (all > 0) {
     spans.push(
       judged
-        ? ` Reversals of archetype ordering: ${total.new} new, ${total.known} known (also in the baseline)${total.other > 0 ? `, ${total.other} not failing (within the threshold or not comparable)` : ''}.`
-        : ` ${plural(all, 'reversal')} of archetype ordering, not judged (no baseline).`,
+        ? ` Reversals of ordering within comparison groups: ${total.new} new, ${total.known} known (also in the baseline)${total.other > 0 ? `, ${total.other} not failing (within the threshold or not comparable)` : ''}.`
+        : ` ${plural(all, 'reversal')} of ordering within comparison groups, not judged (no baseline).`,
     );
   }
   const unavailable = rows.reduce((n, h) => n + h.pass.unavailable, 0);

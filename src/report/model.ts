@@ -221,6 +221,7 @@ export type SectionKind =
   | 'errors'
   | 'problems'
   | 'changes'
+  | 'groups'
   | 'new-reversals'
   | 'known-reversals'
   | 'other-reversals'

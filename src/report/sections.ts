@@ -7,7 +7,8 @@ import { METRICS } from '../metrics/registry.ts';
 import { KNEE_BETA } from '../metrics/friction.ts';
 import type { DepthSeries, FrictionSeries, MetricsSummary, MissingPoint, Reversal } from '../metrics/types.ts';
 import { formatSpread } from '../results/baseline.ts';
-import type { CaseResult, RunResult } from '../results/schema.ts';
+import { placeOf, type CaseResult, type RunResult } from '../results/schema.ts';
+import { comparisonGroupsOf } from '../metrics/groups.ts';
 import type { Verdict } from '../gate/verdict.ts';
 import { BRIEF_CHARS, BRIEF_ERROR_CHARS, code, column, emptyCell, keyCell, longTextCell, metricColumn, numberCell, strong, textCell, valueCell } from './cells.ts';
 import type { ChangeGroup, ChangeRow, Changes, ReversalStatus } from './changes.ts';
@@ -278,14 +279,15 @@ export function orderReversals(reversals: readonly Reversal[], references: Reado
 function reversalTable(ctx: MachineContext, reversals: readonly Reversal[], tone: 'reversal' | 'none'): TableBlock {
   return table(
     'reversals',
-    [column('batch'), column('pair'), column('faster under the reference', 'left', { wrap: true }), column('faster under the compiler', 'left', { wrap: true }), column('cases', 'left', { form: 'full' })],
+    [column('group'), column('where'), column('pair'), column('faster under the reference', 'left', { wrap: true }), column('faster under the compiler', 'left', { wrap: true }), column('cases', 'left', { form: 'full' })],
     orderReversals(reversals, ctx.references).map((r) => {
       const ref = valueCell(r.referenceRatio);
       const cmp = valueCell(r.compilerRatio);
       const ratio = (v: ValueCell) => `${v.text}${v.ci === null ? '' : ` ${v.ci}`}`;
       return dataRow(
         [
-          textCell(`b=${r.batch}${r.depth === null ? '' : ` d=${r.depth}`}`),
+          textCell(r.group),
+          textCell(placeOf(r.batch, r.depth, r.dims).replaceAll('/', ' ')),
           textCell(`${r.a} vs ${r.b}`),
           textCell([strong(r.fasterUnderReference), ' under ', code(r.referenceId), ` (${ratio(ref)})`]),
           textCell([strong(r.fasterUnderCompiler), ' under ', code(r.compilerId), ` (${ratio(cmp)})`]),
@@ -301,7 +303,68 @@ function reversalTable(ctx: MachineContext, reversals: readonly Reversal[], tone
 }
 
 const REVERSAL_EXPLAIN =
-  'A reversal: under the compiler the other archetype of a pair is significantly faster than under the reference (ratio = latency of the first archetype over the second, with its CI) — a choice of architecture made on one runtime does not carry over to the other.';
+  'A reversal: under the compiler the other model of a pair of a comparison group is significantly faster than under the reference (ratio = latency of the first model over the second, with its CI) — a choice of architecture made on one runtime does not carry over to the other.';
+
+const FLOPS_UNITS: readonly [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+
+/** `4.47 G`: a FLOP or parameter count at three significant figures. */
+function countText(n: number | null): string {
+  if (n === null) return 'unknown';
+  const unit = FLOPS_UNITS.find(([size]) => n >= size);
+  return unit === undefined ? String(n) : `${(n / unit[0]).toPrecision(3)} ${unit[1]}`;
+}
+
+/**
+ * The comparison groups measured in this run: each member with its estimated FLOPs per sample and
+ * parameters (so a reader sees whether the pair is matched), and the group's orderings and reversals.
+ * Absent when no group has two members measured.
+ */
+export function groupsSection(ctx: MachineContext): Section | null {
+  const { run, metrics } = ctx;
+  const models = new Map(run.cases.map((c) => [c.model.id, c.model]));
+  const measured = comparisonGroupsOf(run)
+    .map((g) => ({ group: g, present: g.models.filter((m) => models.has(m)) }))
+    .filter((g) => g.present.length >= 2);
+  if (measured.length === 0) return null;
+  const rows = measured.flatMap(({ group, present }) =>
+    present.map((id) => {
+      const model = models.get(id) as NonNullable<ReturnType<typeof models.get>>;
+      const orderings = metrics.orderings.filter((o) => o.group === group.name && (o.a === id || o.b === id));
+      const reversals = metrics.reversals.filter((r) => r.group === group.name && (r.a === id || r.b === id));
+      return dataRow(
+        [
+          textCell(group.name),
+          textCell([code(id)]),
+          textCell(countText(model.flopsPerSample)),
+          textCell(countText(model.params)),
+          textCell(`[${model.sampleShape.join(', ')}]`),
+          textCell(String(orderings.filter((o) => o.faster !== null).length)),
+          textCell(String(reversals.length)),
+        ],
+        reversals.length > 0 ? 'reversal' : 'none',
+      );
+    }),
+  );
+  return section(ctx, 'groups', `Comparison groups (${measured.length})`, [
+    explain(
+      'The models whose orderings and reversals are computed: within each group, every pair measured at the same batch (and depth, and swept dimensions) under one compiler. FLOPs (per sample, estimated from the graph) and parameters show whether a pair is matched.',
+    ),
+    table(
+      'groups',
+      [column('group'), column('model'), column('FLOPs / sample', 'right'), column('parameters', 'right'), column('sample shape'), column('significant orderings', 'right'), column('reversals', 'right')],
+      rows,
+      rows.length,
+      'model',
+      ctx.where,
+    ),
+  ]);
+}
+
+/** `archetypes` or `the groups archetypes, vision-4.5gflop`: the groups that have orderings. */
+function groupNames(metrics: MetricsSummary): string {
+  const names = [...new Set(metrics.orderings.map((o) => o.group))].sort();
+  return names.length === 1 ? `group ${names[0]}` : `groups ${names.join(', ')}`;
+}
 
 /** New reversals (failing), known ones (collapsed, labelled), and those that are not failures. */
 export function reversalSections(ctx: MachineContext): Section[] {
@@ -314,9 +377,9 @@ export function reversalSections(ctx: MachineContext): Section[] {
     const pairs = new Set(metrics.orderings.map((o) => `${o.a}~${o.b}`)).size;
     const blocks: Block[] =
       metrics.reversals.length === 0
-        ? [{ kind: 'callout', tone: 'ok', text: [`None: every compiler keeps the reference's significant ordering of the ${plural(pairs, 'archetype pair')}.`] }]
+        ? [{ kind: 'callout', tone: 'ok', text: [`None: every compiler keeps the reference's significant ordering of the ${plural(pairs, 'pair')} of ${groupNames(metrics)}.`] }]
         : [explain(REVERSAL_EXPLAIN, ' Not judged: there is no baseline to tell new reversals from known ones.'), reversalTable(ctx, metrics.reversals, 'reversal')];
-    return [section(ctx, 'new-reversals', `Reversals of archetype ordering (${metrics.reversals.length}), not judged: no baseline`, blocks)];
+    return [section(ctx, 'new-reversals', `Reversals of ordering in ${groupNames(metrics)} (${metrics.reversals.length}), not judged: no baseline`, blocks)];
   }
   const fresh = metrics.reversals.filter((r) => status(r) === 'new');
   const known = metrics.reversals.filter((r) => status(r) === 'known');
@@ -641,26 +704,27 @@ export function orderingsSection(ctx: MachineContext): Section | null {
     (x, y) => byText(`${x.a}~${x.b}`, `${y.a}~${y.b}`) || (rank.get(x.compilerId) ?? 0) - (rank.get(y.compilerId) ?? 0) || (x.depth ?? 0) - (y.depth ?? 0) || x.batch - y.batch,
   );
   const reversed = (o: (typeof orderings)[number]) =>
-    metrics.reversals.some((r) => r.batch === o.batch && r.depth === o.depth && r.a === o.a && r.b === o.b && (r.compilerId === o.compilerId || r.referenceId === o.compilerId));
+    metrics.reversals.some((r) => placeOf(r.batch, r.depth, r.dims) === placeOf(o.batch, o.depth, o.dims) && r.a === o.a && r.b === o.b && (r.compilerId === o.compilerId || r.referenceId === o.compilerId));
   return section(
     ctx,
     'orderings',
-    `Archetype orderings (${orderings.length})`,
+    `Orderings within comparison groups (${orderings.length})`,
     [
-      explain('Latency ratio of each archetype pair against batch, per compiler; the points of a reversal are ringed. A CI that excludes 1 is a significant ordering.'),
+      explain('Latency ratio of each pair of a comparison group against batch, per compiler; the points of a reversal are ringed. A CI that excludes 1 is a significant ordering.'),
       ...ratioCharts(metrics, ctx.references).map((chart): Block => ({ kind: 'chart', chart, inShortForm: false })),
       {
         kind: 'details',
-        summary: [`All archetype orderings (${orderings.length})`],
+        summary: [`All orderings (${orderings.length})`],
         blocks: [
           table(
             'orderings',
-            [column('compiler'), column('batch'), column('pair a / b'), metricColumn('archetype-ratio', 'ratio a / b'), column('significantly faster')],
+            [column('group'), column('compiler'), column('where'), column('pair a / b'), metricColumn('archetype-ratio', 'ratio a / b'), column('significantly faster')],
             orderings.map((o) =>
               dataRow(
                 [
+                  textCell(o.group),
                   textCell([code(o.compilerId)]),
-                  textCell(`b=${o.batch}${o.depth === null ? '' : ` d=${o.depth}`}`),
+                  textCell(placeOf(o.batch, o.depth, o.dims).replaceAll('/', ' ')),
                   textCell(`${o.a} / ${o.b}`),
                   valueCell(o.ratio),
                   textCell(o.faster === null ? 'not significant' : o.faster, o.faster === null ? 'muted' : undefined),

@@ -127,7 +127,13 @@ export const BaselineDepthGainSchema = z.strictObject({
   reason: z.string().nullable(),
 });
 
+/** Swept dimensions besides batch (absent in baselines written before they existed, and for models without them). */
+const baselineDims = z.record(z.string(), z.number().int().positive()).optional();
+
 export const BaselineOrderingSchema = z.strictObject({
+  /** The comparison group; absent in baselines written before groups existed (then: `archetypes`). */
+  group: z.string().min(1).optional(),
+  dims: baselineDims,
   id: z.string().min(1),
   compilerId: z.string().min(1),
   hardware: z.enum(['cpu', 'gpu']),
@@ -145,6 +151,8 @@ export const BaselineOrderingSchema = z.strictObject({
 export type BaselineOrdering = z.infer<typeof BaselineOrderingSchema>;
 
 export const BaselineReversalSchema = z.strictObject({
+  group: z.string().min(1).optional(),
+  dims: baselineDims,
   id: z.string().min(1),
   compilerId: z.string().min(1),
   referenceId: z.string().min(1),
@@ -471,6 +479,8 @@ export function baselineMetricsFrom(metrics: MetricsSummary): BaselineMetrics {
     ),
     orderings: metrics.orderings.map((o) => ({
       id: o.id,
+      group: o.group,
+      ...(o.dims === undefined ? {} : { dims: { ...o.dims } }),
       compilerId: o.compilerId,
       hardware: o.hardware,
       batch: o.batch,
@@ -484,6 +494,8 @@ export function baselineMetricsFrom(metrics: MetricsSummary): BaselineMetrics {
     })),
     reversals: metrics.reversals.map((r) => ({
       id: r.id,
+      group: r.group,
+      ...(r.dims === undefined ? {} : { dims: { ...r.dims } }),
       compilerId: r.compilerId,
       referenceId: r.referenceId,
       batch: r.batch,

@@ -22,6 +22,17 @@ export type Suite = (typeof SUITES)[number];
 const finite = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 const nonNegative = finite.refine((v) => v >= 0, { message: 'must be >= 0' });
 const positiveInt = z.number().int().positive();
+/** Names of swept dimensions (`seq`): lower-case, so that they cannot be read as `b` or `d`. */
+export const DIM_NAME_PATTERN = /^(?![bd]$)[a-z][a-z0-9_]*$/;
+
+/** A group of models whose orderings and reversals are computed (docs: README "Comparison groups"). */
+export const ComparisonGroupSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, '.', '_' or '-'"),
+    models: z.array(z.string().min(1)).min(2),
+  })
+  .strict();
+export type ComparisonGroup = z.infer<typeof ComparisonGroupSchema>;
 
 export const LatencyStatsSchema = z
   .object({
@@ -161,6 +172,11 @@ const caseCommon = {
   compiler: CompilerInfoSchema,
   batch: positiveInt,
   depth: positiveInt.nullable(),
+  /**
+   * Swept input dimensions besides batch (a user model's `seq=128`), by name; absent when none. Part
+   * of the key, after batch and depth.
+   */
+  dims: z.record(z.string().regex(DIM_NAME_PATTERN), positiveInt).optional(),
 };
 
 export const FAILURE_PHASES = ['load', 'compile', 'run', 'output', 'correctness', 'timeout', 'out-of-memory'] as const;
@@ -298,6 +314,12 @@ export const RunResultSchema = z
     hardware: HardwareSchema,
     cases: z.array(CaseResultSchema),
     /**
+     * The comparison groups the run's orderings and reversals are computed over (the built-in
+     * `archetypes` group among them). Absent in files written before groups existed: those mean the
+     * archetypes group alone (src/metrics/groups.ts).
+     */
+    comparisonGroups: z.array(ComparisonGroupSchema).optional(),
+    /**
      * When the gate's first verdict found problems, the cases they involve were measured again and
      * `cases` holds the new measurements; here are the first ones. A problem fails the run only when
      * the gate finds it in both (see src/gate/confirm.ts). Null when nothing was measured again.
@@ -327,14 +349,35 @@ export const RunResultSchema = z
   .strict();
 export type RunResult = z.infer<typeof RunResultSchema>;
 
-/** The case key: `suite/model/compiler/b=8` plus `/d=4` for depth sweeps. */
+/**
+ * The case key: `suite/model/compiler/b=8` plus `/d=4` for depth sweeps and `/seq=128` for each swept
+ * dimension, in name order (so the key does not depend on the order a spec lists them).
+ */
 export function caseKey(parts: {
   suite: Suite;
   modelId: string;
   compilerId: string;
   batch: number;
   depth: number | null;
+  dims?: Readonly<Record<string, number>> | undefined;
 }): string {
-  const base = `${parts.suite}/${parts.modelId}/${parts.compilerId}/b=${parts.batch}`;
-  return parts.depth === null ? base : `${base}/d=${parts.depth}`;
+  const base = `${parts.suite}/${parts.modelId}/${parts.compilerId}/${placeOf(parts.batch, parts.depth, parts.dims)}`;
+  return base;
 }
+
+/** Where in a sweep a case is: `b=8`, `b=8/d=4`, `b=8/seq=128`. */
+export function placeOf(batch: number, depth: number | null, dims?: Readonly<Record<string, number>>): string {
+  const parts = [`b=${batch}`];
+  if (depth !== null) parts.push(`d=${depth}`);
+  for (const name of Object.keys(dims ?? {}).sort()) parts.push(`${name}=${(dims as Record<string, number>)[name]}`);
+  return parts.join('/');
+}
+
+/** `/seq=128/…` of a case's swept dimensions, or '' (for series keys that leave batch or depth out). */
+export function dimsSuffix(dims: Readonly<Record<string, number>> | undefined): string {
+  return Object.keys(dims ?? {})
+    .sort()
+    .map((name) => `/${name}=${(dims as Record<string, number>)[name]}`)
+    .join('');
+}
+

@@ -14,7 +14,7 @@ import type { CompiledModel, CompilerAdapter, PreparedRun } from '../adapters/ty
 import type { CaseModel } from '../harness/measure-case.ts';
 import { OUT_OF_MEMORY } from '../harness/measure-case.ts';
 import { packageVersion } from '../harness/package-version.ts';
-import { collectSpecs, planCases, specFilesUnder, type BenchSpec, type CollectedSpec, type PlannedCase, type RunPlan } from '../plan.ts';
+import { collectSpecs, planCases, specFilesUnder, type CollectedSpec, type SingleCompilerSpec, type PlannedCase, type RunPlan } from '../plan.ts';
 import { DEFAULT_PLAN, plannedAdapter, plannedModel } from '../run-case.ts';
 import { float32ToBase64, PROTOCOL_VERSION, type WorkerPhase } from './protocol.ts';
 
@@ -65,7 +65,8 @@ function handleOf(request: Record<string, unknown>): Handle {
   return handle;
 }
 
-const specOf = (planned: PlannedCase): BenchSpec | null => specs.find((s) => s.file === planned.specFile)?.spec ?? null;
+const specOf = (planned: PlannedCase): SingleCompilerSpec | null =>
+  specs.find((s) => s.file === planned.specFile && (typeof s.spec.compiler === 'string' ? s.spec.compiler : s.spec.compiler.id) === planned.compiler)?.spec ?? null;
 
 type Answer = Record<string, unknown>;
 
