@@ -42,7 +42,7 @@ export interface UserModelInput {
    * What the values are. `normal`: standard normal (float inputs); `integers`: uniform whole numbers
    * in [min, max] (token ids: max = vocabulary size - 1); `mask`: an attention mask, 1 for each
    * sample's first tokens and 0 for a padded tail (every sample keeps at least half of its tokens);
-   * `ones`, `zeros`: constant (token type ids). @default normal for float inputs, zeros for integers
+   * `ones`, `zeros`: constant (token type ids). @default normal for float inputs, ones for integers
    */
   readonly values?:
     | { readonly kind: 'normal' }
@@ -457,7 +457,7 @@ function dimCombinations(dims: Readonly<Record<string, readonly number[]>>): Rec
   return out;
 }
 
-/** A user model's named dimensions must be exactly the spec's swept ones. */
+/** Dimensions an input shape names must be swept (the loader checks that each swept one is used). */
 function checkDims(modelName: string, ref: UserModelRef, dims: Readonly<Record<string, readonly number[]>>): void {
   if (ref.inputs !== undefined && (ref.inputName !== undefined || ref.sampleShape !== undefined)) {
     throw new Error(`${modelName}: give inputs, or inputName and sampleShape, not both`);
@@ -466,7 +466,6 @@ function checkDims(modelName: string, ref: UserModelRef, dims: Readonly<Record<s
   for (const name of Object.keys(dims)) {
     if (!DIM_NAME_PATTERN.test(name)) throw new Error(`${modelName}: dimension name "${name}" must be lower-case letters, digits or '_' (not b or d)`);
     positiveIntegers(`${modelName}: dims.${name}`, dims[name] ?? []);
-    if (!used.has(name)) throw new Error(`${modelName}: dims.${name} is swept but no input shape names "${name}"`);
   }
   for (const name of used) if (dims[name] === undefined) throw new Error(`${modelName}: an input shape names "${name}", but the spec's dims give it no values`);
 }

@@ -95,15 +95,19 @@ export function plannedAdapter(id: string, spec: SingleCompilerSpec | null, runP
 }
 
 /** The planned case's model, built from this checkout's fixtures or read from the user's file. */
-export function plannedModel(planned: Pick<PlannedCase, 'model' | 'depth'>): Promise<CaseModel> {
-  const memo = typeof planned.model === 'string' ? `${planned.model}/d=${planned.depth ?? '-'}` : `user:${planned.model.name}:${planned.model.path}`;
+export function plannedModel(planned: Pick<PlannedCase, 'model' | 'depth' | 'dims'>): Promise<CaseModel> {
+  const dims = planned.dims ?? {};
+  const memo =
+    typeof planned.model === 'string'
+      ? `${planned.model}/d=${planned.depth ?? '-'}`
+      : `user:${planned.model.name}:${planned.model.path}:${JSON.stringify(Object.entries(dims).sort())}`;
   let model = models.get(memo);
   if (model === undefined) {
     const ref = planned.model;
-    model = (async () => {
-      const built: BuiltModel =
-        typeof ref === 'string' ? buildModel(ref, planned.depth === null ? {} : { depth: planned.depth }) : await loadUserModel(ref);
-      return { ...built, name: typeof ref === 'string' ? ref : ref.name };
+    model = (async (): Promise<CaseModel> => {
+      if (typeof ref !== 'string') return { ...(await loadUserModel(ref, dims)), name: ref.name };
+      const built: BuiltModel = buildModel(ref, planned.depth === null ? {} : { depth: planned.depth });
+      return { ...built, name: ref };
     })();
     models.set(memo, model);
     // A model that fails to load is not cached: the next case reports the same error itself.

@@ -139,14 +139,17 @@ export class OrtNodeAdapter implements CompilerAdapter {
   async compile(model: ModelArtifact): Promise<CompiledModel> {
     const ort = loadOrt();
     if (ort instanceof Error) throw ort;
-    const session = await ort.InferenceSession.create(Buffer.from(model.onnx), {
+    // By path when the model is a file: ONNX Runtime then finds external data beside it (models over 2 GB).
+    const source = model.path ?? Buffer.from(model.onnx);
+    const options = {
       executionProviders: [this.#options.provider],
       graphOptimizationLevel: this.#options.optLevel,
       intraOpNumThreads: this.#options.threads,
       interOpNumThreads: 1,
       executionMode: 'sequential',
       extra: NO_SPINNING,
-    });
-    return new OrtCompiledModel((data, dims) => new ort.Tensor('float32', data, dims), session as unknown as OrtSessionLike, model);
+    } as const;
+    const session = typeof source === 'string' ? await ort.InferenceSession.create(source, options) : await ort.InferenceSession.create(source, options);
+    return new OrtCompiledModel((dtype, data, dims) => new ort.Tensor(dtype, data, dims), session as unknown as OrtSessionLike, model);
   }
 }

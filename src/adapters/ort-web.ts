@@ -14,6 +14,8 @@
  */
 import type * as OrtWebTypes from 'onnxruntime-web';
 import { packageVersion } from '../harness/package-version.ts';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { NO_SPINNING, OrtCompiledModel, type OrtSessionLike } from './ort-session.ts';
 import type { Availability, CompiledModel, CompilerAdapter, CompilerSettings, ModelArtifact } from './types.ts';
 
@@ -152,7 +154,15 @@ export class OrtWebAdapter implements CompilerAdapter {
       ort.env.wasm.numThreads = this.threads;
       ort.env.wasm.proxy = false;
     }
+    // onnxruntime-web reads no files itself: external data files (weights beside the .onnx) are handed over as bytes.
+    const externalData =
+      model.path === undefined || (model.externalData ?? []).length === 0
+        ? undefined
+        : await Promise.all(
+            (model.externalData ?? []).map(async (file) => ({ path: file, data: new Uint8Array(await readFile(join(dirname(model.path as string), file))) })),
+          );
     const session = await ort.InferenceSession.create(model.onnx, {
+      ...(externalData === undefined ? {} : { externalData }),
       executionProviders: ['wasm'],
       graphOptimizationLevel: this.optLevel,
       executionMode: 'sequential',
@@ -167,7 +177,7 @@ export class OrtWebAdapter implements CompilerAdapter {
         throw new Error(`onnxruntime-web fell back to ${effective} thread(s); ${this.id} asked for ${this.threads}`);
       }
     }
-    return new OrtCompiledModel((data, dims) => new ort.Tensor('float32', data, dims), session as unknown as OrtSessionLike, model);
+    return new OrtCompiledModel((dtype, data, dims) => new ort.Tensor(dtype, data, dims), session as unknown as OrtSessionLike, model);
   }
 }
 

@@ -15,6 +15,7 @@ import {
   CompileAnswerSchema,
   EmptyAnswerSchema,
   float32ToBase64,
+  tensorToBase64,
   LoadAnswerSchema,
   OutputAnswerSchema,
   RunAnswerSchema,
@@ -29,6 +30,7 @@ import {
   type CompilerAdapter,
   type CompilerSettings,
   type GpuInfo,
+  type InputTensor,
   type ModelArtifact,
   type PreparedRun,
 } from './types.ts';
@@ -145,7 +147,8 @@ export class PythonWorkerAdapter implements CompilerAdapter {
   }
 
   async compile(model: ModelArtifact): Promise<CompiledModel> {
-    const path = await cacheOnnx(model, WORKER_MODEL_DIR);
+    // A user's file is loaded where it is (its external data beside it); fixtures are written to the cache.
+    const path = model.path ?? (await cacheOnnx(model, WORKER_MODEL_DIR));
     const started = await sharedPythonWorker.get();
     return new PythonCompiledModel(this, started.generation, model, path);
   }
@@ -183,9 +186,13 @@ class PythonCompiledModel implements CompiledModel {
     }
   }
 
-  async prepare(input: Float32Array, batch: number): Promise<PreparedRun> {
+  async prepare(input: Float32Array, batch: number, feeds?: readonly InputTensor[]): Promise<PreparedRun> {
     const { adapter, model } = this;
     const shape = [batch, ...model.sampleShape];
+    const wireInputs =
+      feeds === undefined
+        ? [{ name: model.inputName, dtype: 'float32', shape, data: float32ToBase64(input) }]
+        : feeds.map((feed) => ({ name: feed.name, dtype: feed.dtype, shape: [...feed.dims], data: tensorToBase64(feed.data) }));
     const handle = `${adapter.id}#${++handleCounter}`;
     // The batch is part of the model the worker builds (shapes are folded for it), so `load` comes here.
     const loaded = await this.#inStep(
@@ -194,7 +201,11 @@ class PythonCompiledModel implements CompiledModel {
         handle,
         compiler: adapter.id,
         batch,
-        model: { path: this.path, inputs: [{ name: model.inputName, dtype: 'float32', shape }], outputs: [model.outputName] },
+        model: {
+          path: this.path,
+          inputs: wireInputs.map(({ name, dtype, shape: dims }) => ({ name, dtype, shape: dims })),
+          outputs: [...(model.outputNames ?? [model.outputName])],
+        },
         settings: { ...adapter.settings },
       },
       LoadAnswerSchema,
@@ -203,7 +214,7 @@ class PythonCompiledModel implements CompiledModel {
     this.#handles.add(handle);
     try {
       checkSettings(adapter, loaded.compiler.settings);
-      await this.#request('prepare', { handle, inputs: [{ name: model.inputName, dtype: 'float32', shape, data: float32ToBase64(input) }] }, EmptyAnswerSchema);
+      await this.#request('prepare', { handle, inputs: wireInputs }, EmptyAnswerSchema);
       const compiled = await this.#inStep('compile', { handle }, CompileAnswerSchema);
       return this.#run(handle, loaded.mode ?? compiled.mode ?? 'end-to-end', compiled.compileMs, compiled.phases);
     } catch (error) {
@@ -213,7 +224,7 @@ class PythonCompiledModel implements CompiledModel {
   }
 
   #run(handle: string, mode: PreparedRun['mode'], compileMs: number, phases: Readonly<Record<string, number>> | undefined): PreparedRun {
-    const outputName = this.model.outputName;
+    const outputNames = this.model.outputNames ?? [this.model.outputName];
     const timedCalls = async (calls: number): Promise<readonly number[]> => {
       const { times } = await this.#request('run', { handle, calls }, RunAnswerSchema);
       if (times.length !== calls) throw new WorkerError(`python worker answered run of ${calls} calls with ${times.length} times`, 'protocol');
@@ -229,9 +240,15 @@ class PythonCompiledModel implements CompiledModel {
       },
       output: async () => {
         const { outputs } = await this.#request('output', { handle }, OutputAnswerSchema);
-        const named = outputs.find((o) => o.name === outputName);
-        if (named === undefined) throw new Error(`python worker returned no output named "${outputName}" (got ${outputs.map((o) => o.name).join(', ')})`);
-        return wireTensorToFloat32(named);
+        const parts = outputNames.map((outputName) => {
+          const named = outputs.find((o) => o.name === outputName);
+          if (named === undefined) throw new Error(`python worker returned no output named "${outputName}" (got ${outputs.map((o) => o.name).join(', ')})`);
+          return wireTensorToFloat32(named);
+        });
+        if (parts.length === 1) return parts[0] as Float32Array;
+        const joined = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+        parts.reduce((at, part) => (joined.set(part, at), at + part.length), 0);
+        return joined;
       },
       release: () => this.#dispose(handle),
     };

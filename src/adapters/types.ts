@@ -26,6 +26,49 @@ export interface ModelArtifact {
   readonly sampleShape: readonly number[];
   /** The graph the ONNX was emitted from; absent for a user's ONNX file. */
   readonly graph?: import('../graph/ir.ts').Graph;
+  /**
+   * Every input the model is fed, when it is not one float32 input (a user's transformer: int64 token
+   * ids and a mask). The harness then hands {@link CompiledModel.prepare} these inputs' tensors; an
+   * adapter that cannot feed them says so ({@link UnavailableForModelError}) at compile.
+   */
+  readonly inputs?: readonly ModelInputSpec[];
+  /** The outputs compared with the reference, in order; @default [outputName] */
+  readonly outputNames?: readonly string[];
+  /**
+   * The .onnx file on disk (user models). Runtimes that can load by path do, so weights in external
+   * data files beside it are found (models over 2 GB); `onnx` then holds the file's own bytes only.
+   */
+  readonly path?: string;
+  /** External data files of the weights, relative to the folder of {@link ModelArtifact.path}; absent or empty when none. */
+  readonly externalData?: readonly string[];
+}
+
+/** Element types of model inputs. */
+export type TensorDtype = 'float32' | 'float16' | 'int64' | 'int32';
+
+/** How an input's values are drawn (see UserModelInput in src/plan.ts). */
+export type InputValues =
+  | { readonly kind: 'normal' }
+  | { readonly kind: 'integers'; readonly min: number; readonly max: number }
+  | { readonly kind: 'mask' }
+  | { readonly kind: 'ones' }
+  | { readonly kind: 'zeros' };
+
+/** One input of a model, resolved: concrete per-sample shape. */
+export interface ModelInputSpec {
+  readonly name: string;
+  readonly dtype: TensorDtype;
+  /** Shape of one sample, without the batch dimension. */
+  readonly sampleShape: readonly number[];
+  readonly values: InputValues;
+}
+
+/** An input tensor as the harness builds it: the batch dimension included; float16 as its bit patterns. */
+export interface InputTensor {
+  readonly name: string;
+  readonly dtype: TensorDtype;
+  readonly dims: readonly number[];
+  readonly data: Float32Array | Uint16Array | Int32Array | BigInt64Array;
 }
 
 /** What a measured run moves across the host/device boundary. */
@@ -36,9 +79,11 @@ export interface CompiledModel {
   /**
    * Binds the input for the batch size measured (outside the timed region) and returns the function
    * the harness times. Calling it runs the model once; it resolves to nothing (outputs stay with the
-   * runtime) so that the timed region holds only the runtime's work.
+   * runtime) so that the timed region holds only the runtime's work. For a model with
+   * {@link ModelArtifact.inputs}, `feeds` holds every input's tensor and `input` is the first float
+   * input's values (empty when it has none).
    */
-  prepare(input: Float32Array, batch: number): Promise<PreparedRun>;
+  prepare(input: Float32Array, batch: number, feeds?: readonly InputTensor[]): Promise<PreparedRun>;
   /** Releases the session and every tensor it holds. Safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -48,7 +93,10 @@ export interface PreparedRun {
   readonly mode: RunMode;
   /** One inference of the prepared batch. The timed function. */
   run(): Promise<void> | void;
-  /** One inference whose output is read back to the host, for the correctness check. */
+  /**
+   * One inference whose output is read back to the host, for the correctness check: the compared
+   * outputs ({@link ModelArtifact.outputNames}) as float32, one after another.
+   */
   output(): Promise<Float32Array>;
   /** Frees tensors bound by prepare. */
   release(): Promise<void> | void;

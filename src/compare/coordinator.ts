@@ -240,6 +240,7 @@ function commonOf(planned: PlannedCase, answer: LoadAnswer | null): Omit<Extract
     },
     batch: planned.batch,
     depth: planned.depth,
+    ...(planned.dims === undefined ? {} : { dims: { ...planned.dims } }),
   };
 }
 

@@ -89,6 +89,8 @@ export interface OnnxFlopsOptions {
   readonly inputName?: string;
   /** Shape of one sample of that input (without batch); default the declared shape after its first dimension. */
   readonly sampleShape?: readonly number[];
+  /** Models of several inputs: the shape of one sample of each, by input name (the batch is the first input's). */
+  readonly inputShapes?: Readonly<Record<string, readonly number[]>>;
 }
 
 /**
@@ -112,8 +114,21 @@ export function estimateOnnxFlops(source: Uint8Array | ModelProto, options: Onnx
   const batch = typeof declaredBatch === 'number' && declaredBatch > 0 ? declaredBatch : 1;
   const dimParams = new Map<string, number>(typeof declaredBatch === 'string' ? [[declaredBatch, batch]] : []);
 
+  // Symbolic dimensions the given shapes fix (a `sequence` shared by input ids and mask) hold everywhere they appear.
+  for (const input of inputs) {
+    const given = options.inputShapes?.[input.name];
+    input.shape?.forEach((dim, i) => {
+      const size = given?.[i - 1];
+      if (i > 0 && typeof dim === 'string' && size !== undefined && !dimParams.has(dim)) dimParams.set(dim, size);
+    });
+  }
   const inputShapes = new Map<string, Shape>();
   for (const input of inputs) {
+    const given = options.inputShapes?.[input.name];
+    if (given !== undefined) {
+      inputShapes.set(input.name, [batch, ...given]);
+      continue;
+    }
     const declared = input.shape?.map((dim, i) => (i === 0 && dim === declaredBatch ? batch : typeof dim === 'string' ? dimParams.get(dim) : dim));
     const shape = input === main && options.sampleShape ? [batch, ...options.sampleShape] : declared;
     if (shape && shape.every((dim): dim is number => typeof dim === 'number' && dim > 0)) inputShapes.set(input.name, shape);

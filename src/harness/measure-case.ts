@@ -6,9 +6,10 @@
  * `failed` result with the phase it happened in; an unavailable compiler becomes `unavailable` with
  * its reason. Nothing here imports a runtime: adapters come in by injection.
  */
-import { UnavailableForModelError, type CompiledModel, type CompilerAdapter, type ModelArtifact, type PreparedRun } from '../adapters/types.ts';
+import { UnavailableForModelError, type CompiledModel, type CompilerAdapter, type InputTensor, type ModelArtifact, type PreparedRun } from '../adapters/types.ts';
 import {
   caseKey,
+  placeOf,
   type CaseResult,
   type Correctness,
   type FailurePhase,
@@ -19,7 +20,7 @@ import { quietSamples, roundMeans } from '../results/ratios.ts';
 import { ANCHOR_ID, ANCHOR_VERSION, createAnchor, disturbedRounds, DISTURBANCE_TOLERANCE } from './anchor.ts';
 import { DEFAULT_MEASURE_OPTIONS, sessionShare, type MeasureOptions, type MeasuringEngine, type StopReason } from './engine.ts';
 import { ArmError, measureInterleaved, type Arm } from './interleave.ts';
-import { deterministicInput } from './input.ts';
+import { deterministicFeeds, deterministicInput } from './input.ts';
 import { relativeL2, firstNonFinite } from './compare.ts';
 import { summarizeLatency } from './summary.ts';
 
@@ -33,6 +34,23 @@ export interface CaseModel extends ModelArtifact {
   readonly flopsPerSample: number | null;
   readonly params: number | null;
   readonly depth: number | null;
+  /** Swept input dimensions besides batch (a user model's `seq`), part of the case key; absent when none. */
+  readonly dims?: Readonly<Record<string, number>>;
+  /** Relative L2 error allowed against the reference; @default {@link TOLERANCE} of the compiler's hardware */
+  readonly tolerance?: number;
+}
+
+/** What every session of a case is fed: the first float input's values, and every input's tensor for a multi-input model. */
+interface CaseInputs {
+  readonly data: Float32Array;
+  readonly feeds: readonly InputTensor[] | undefined;
+}
+
+function caseInputs(model: CaseModel, batch: number): CaseInputs {
+  if (model.inputs === undefined) return { data: deterministicInput(batch * model.sampleShape.reduce((a, b) => a * b, 1)), feeds: undefined };
+  const feeds = deterministicFeeds(model.inputs, batch);
+  const float = feeds.find((f) => f.dtype === 'float32');
+  return { data: float === undefined ? new Float32Array(0) : (float.data as Float32Array), feeds };
 }
 
 export interface MeasureCaseInput {
@@ -111,7 +129,7 @@ export async function measureCase(input: MeasureCaseInput): Promise<CaseResult> 
   const { suite, model, adapter, batch } = input;
   const versions = await adapter.versions();
   const common = {
-    key: caseKey({ suite, modelId: model.name, compilerId: adapter.id, batch, depth: model.depth }),
+    key: caseKey({ suite, modelId: model.name, compilerId: adapter.id, batch, depth: model.depth, dims: model.dims }),
     suite,
     model: {
       id: model.name,
@@ -130,6 +148,7 @@ export async function measureCase(input: MeasureCaseInput): Promise<CaseResult> 
     },
     batch,
     depth: model.depth,
+    ...(model.dims === undefined ? {} : { dims: { ...model.dims } }),
   };
 
   const availability = await adapter.availability();
@@ -159,15 +178,15 @@ interface Session {
   close(): Promise<void>;
 }
 
-async function openSession(adapter: CompilerAdapter, model: CaseModel, data: Float32Array, batch: number): Promise<Session> {
+async function openSession(adapter: CompilerAdapter, model: CaseModel, data: CaseInputs, batch: number): Promise<Session> {
   return sessionOf(await adapter.compile(model), data, batch);
 }
 
 /** Binds the batch to a compiled model; the model is disposed again when binding fails. */
-async function sessionOf(compiled: CompiledModel, data: Float32Array, batch: number): Promise<Session> {
+async function sessionOf(compiled: CompiledModel, data: CaseInputs, batch: number): Promise<Session> {
   let run: PreparedRun;
   try {
-    run = await compiled.prepare(data, batch);
+    run = await (data.feeds === undefined ? compiled.prepare(data.data, batch) : compiled.prepare(data.data, batch, data.feeds));
   } catch (error) {
     await compiled.dispose();
     throw error;
@@ -191,7 +210,7 @@ async function measureAvailable(
 ): Promise<CaseResult> {
   const { model, adapter, batch } = input;
   const options: MeasureOptions = { ...DEFAULT_MEASURE_OPTIONS, ...input.measure };
-  const data = deterministicInput(batch * model.sampleShape.reduce((a, b) => a * b, 1));
+  const data = caseInputs(model, batch);
   const open: Session[] = [];
   try {
     enter('compile');
@@ -348,7 +367,7 @@ interface Paired {
  * here does not fail the compiler's case: the case is then measured against the anchor only, and the
  * note says why (the reference's own case reports its failure).
  */
-async function openPaired(input: MeasureCaseInput, data: Float32Array): Promise<Paired> {
+async function openPaired(input: MeasureCaseInput, data: CaseInputs): Promise<Paired> {
   const reference = input.pairedReference ?? null;
   if (reference === null) return { adapter: null, session: null, versions: {}, note: null };
   const availability = await reference.availability();
@@ -364,14 +383,16 @@ async function openPaired(input: MeasureCaseInput, data: Float32Array): Promise<
   }
 }
 
-async function checkAgainstReference(input: MeasureCaseInput, data: Float32Array, output: Float32Array): Promise<Correctness> {
+async function checkAgainstReference(input: MeasureCaseInput, data: CaseInputs, output: Float32Array): Promise<Correctness> {
   const reference = input.reference as CompilerAdapter;
-  const cacheKey = `${input.model.hash}/b=${input.batch}/${reference.id}`;
+  const cacheKey = `${input.model.hash}/${placeOf(input.batch, null, input.model.dims)}/${(input.model.outputNames ?? []).join(',')}/${reference.id}`;
   let expected = input.referenceCache?.get(cacheKey);
   if (expected === undefined) {
     const compiled = await inPhase('correctness', () => reference.compile(input.model));
     try {
-      const prepared = await inPhase('correctness', () => compiled.prepare(data, input.batch));
+      const prepared = await inPhase('correctness', () =>
+        data.feeds === undefined ? compiled.prepare(data.data, input.batch) : compiled.prepare(data.data, input.batch, data.feeds),
+      );
       try {
         expected = await inPhase('correctness', () => prepared.output());
       } finally {
@@ -390,7 +411,7 @@ async function checkAgainstReference(input: MeasureCaseInput, data: Float32Array
       `output has ${output.length} values, the reference ${reference.id} has ${expected.length}`,
     );
   }
-  const tolerance = TOLERANCE[input.adapter.hardware];
+  const tolerance = input.model.tolerance ?? TOLERANCE[input.adapter.hardware];
   const error = relativeL2(output, expected);
   return { reference: reference.id, relativeL2: error, tolerance, ok: error <= tolerance };
 }

@@ -16,6 +16,7 @@ import { OUT_OF_MEMORY } from '../harness/measure-case.ts';
 import { packageVersion } from '../harness/package-version.ts';
 import { collectSpecs, planCases, specFilesUnder, type CollectedSpec, type SingleCompilerSpec, type PlannedCase, type RunPlan } from '../plan.ts';
 import { DEFAULT_PLAN, plannedAdapter, plannedModel } from '../run-case.ts';
+import { deterministicFeeds } from '../harness/input.ts';
 import { float32ToBase64, PROTOCOL_VERSION, type WorkerPhase } from './protocol.ts';
 
 // The protocol owns stdout; a runtime's chatter must not break it.
@@ -140,7 +141,11 @@ const OPS: Record<string, (request: Record<string, unknown>) => Promise<Answer>>
     const start = performance.now();
     handle.compiled = await inPhase('compile', () => handle.adapter.compile(handle.model));
     const compiled = handle.compiled;
-    handle.prepared = await inPhase('run', () => compiled.prepare(input, handle.planned.batch));
+    // A model of several inputs is fed what this side builds from the same seeds as the other side (src/harness/input.ts).
+    const inputs = handle.model.inputs;
+    handle.prepared = await inPhase('run', () =>
+      inputs === undefined ? compiled.prepare(input, handle.planned.batch) : compiled.prepare(input, handle.planned.batch, deterministicFeeds(inputs, handle.planned.batch)),
+    );
     return { compileMs: handle.prepared.compileMs ?? performance.now() - start, mode: handle.prepared.mode };
   },
 

@@ -108,6 +108,11 @@ export function float32ToBase64(values: Float32Array): string {
   return Buffer.from(values.buffer, values.byteOffset, values.byteLength).toString('base64');
 }
 
+/** Any input tensor's values as they travel: little-endian bytes (float16 as its bit patterns), base64. */
+export function tensorToBase64(data: Float32Array | Uint16Array | Int32Array | BigInt64Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.byteLength).toString('base64');
+}
+
 /** A wire tensor's values as float32, whatever its dtype (float16 and integers are widened). */
 export function wireTensorToFloat32(tensor: WireTensor): Float32Array {
   const bytes = Buffer.from(tensor.data, 'base64');
