@@ -80,6 +80,9 @@ export default class BenchReporter implements Reporter {
       if (meta.gpu) this.#gpu ??= meta.gpu;
     }
     if (again) return;
+    // A planned run's placeholders (a file's other pairings the selection left out, a comparison group)
+    // are no cases: they are neither counted nor shown.
+    if (meta.caseResult === undefined && result.state === 'skipped' && this.#options.plannedCases !== undefined) return;
     this.#finished += 1;
     if (meta.caseResult === undefined && result.state === 'failed') {
       // The case threw before the harness produced a result (a fixture that fails to build, a bad spec).

@@ -158,6 +158,8 @@ const ARITHMETIC: Readonly<Record<string, (a: number, b: number) => number>> = {
   Mul: (a, b) => a * b,
   // Integer shape arithmetic truncates like C; exported graphs only divide sizes evenly.
   Div: (a, b) => Math.trunc(a / b),
+  // ONNX Mod (fmod = 0) takes the divisor's sign, as Python's %: window padding in Swin-style exports.
+  Mod: (a, b) => ((a % b) + b) % b,
 };
 const REDUCE_OPS = new Set([
   'ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceSumSquare',
@@ -259,6 +261,13 @@ function inferNode(ctx: NodeContext): NodeResult | null {
     case 'Tile': {
       const repeats = ctx.values(1);
       return same(ctx.shape(0).map((dim, i) => dim * (repeats[i] as number)));
+    }
+    case 'Range': {
+      // Position ids (`arange(seq)`) in transformer exports: the length follows from known scalars.
+      const [start, limit, delta] = [ctx.values(0)[0], ctx.values(1)[0], ctx.values(2)[0]] as [number, number, number];
+      if (![start, limit, delta].every(Number.isFinite) || delta === 0) return null;
+      const length = Math.max(Math.ceil((limit - start) / delta), 0);
+      return same([length], length <= MAX_TRACKED_ELEMENTS ? Array.from({ length }, (_, i) => start + i * delta) : undefined);
     }
     case 'Pad': {
       const input = ctx.shape(0);
