@@ -11,6 +11,7 @@ import { ARCHETYPE_IDS, BLOCK_IDS, buildModel } from '../fixtures/index.ts';
 import type { Dim, Graph, GraphNode, Initializer } from '../src/graph/ir.ts';
 import { toOnnx } from '../src/graph/onnx.ts';
 import { SeededRandom } from '../src/graph/random.ts';
+import { UnavailableForModelError } from '../src/adapters/types.ts';
 import { createTfjsAdapter, TfjsAdapter, TFJS_ADAPTER_IDS } from '../src/adapters/tfjs/adapter.ts';
 import { activateBackend, disposeBackend, type TfjsBackendKind } from '../src/adapters/tfjs/backends.ts';
 import { probeWebGpu } from '../src/adapters/webgpu-device.ts';
@@ -548,10 +549,12 @@ describe('tensor bookkeeping', () => {
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('refuses a model without a graph IR', async () => {
+  it('refuses a model without a graph IR as unavailable for that model, with the reason', async () => {
     const model = FIXTURES.get('plain-conv')!;
     const { graph: _graph, ...withoutGraph } = model;
-    await expect(createTfjsAdapter('tfjs-cpu').compile(withoutGraph)).rejects.toThrow(/no graph IR/);
+    const refused = createTfjsAdapter('tfjs-cpu').compile(withoutGraph);
+    await expect(refused).rejects.toBeInstanceOf(UnavailableForModelError);
+    await expect(refused).rejects.toThrow(/tfjs-cpu runs models built from this suite's graph IR only .* is an ONNX file, which TF\.js cannot load/);
   });
 });
 

@@ -115,6 +115,7 @@ describe('renderHtml: page', () => {
       'headline',
       'm0-problems',
       'm0-changes',
+      'm0-groups',
       'm0-new-reversals',
       'm0-known-reversals',
       'm0-not-measured',
@@ -183,7 +184,7 @@ describe('renderHtml: page', () => {
     const metrics = computeMetrics(run, metricsOptionsFromGateConfig(CONFIG));
     expect(metrics.reversals).toHaveLength(0);
     const text = page({ run, metrics, verdict: null });
-    expect(text).toContain('<div class="callout ok" role="note">None: every compiler keeps the reference&#39;s significant ordering of the 1 archetype pair.</div>');
+    expect(text).toContain('<div class="callout ok" role="note">None: every compiler keeps the reference&#39;s significant ordering of the 1 pair of group archetypes.</div>');
     expect(text).not.toContain('callout reversal');
   });
 

@@ -215,7 +215,10 @@ function inferNode(ctx: NodeContext): NodeResult | null {
     case 'Transpose': {
       const input = ctx.shape(0);
       const perm = ctx.ints('perm') ?? input.map((_, i) => input.length - 1 - i);
-      return same(perm.map((axis) => input[axis] as number));
+      const shape = perm.map((axis) => input[axis] as number);
+      const data = ctx.maybeValues(0);
+      const strides = stridesOf(input);
+      return same(shape, data && gathered(shape, (index) => index.reduce((at, i, k) => at + i * (strides[perm[k] as number] as number), 0), data));
     }
     case 'Squeeze': {
       const input = ctx.shape(0);
@@ -256,7 +259,11 @@ function inferNode(ctx: NodeContext): NodeResult | null {
     }
     case 'ConstantOfShape': {
       const shape = ctx.values(0);
-      return same(shape);
+      // Zeros (or the `value` attribute's one number) feed padding arithmetic in exported graphs: tracked when small.
+      const fill = ctx.tensor('value');
+      const filler = fill === undefined ? 0 : tensorValues(fill)?.[0];
+      const count = product(shape);
+      return same(shape, filler !== undefined && count <= MAX_TRACKED_ELEMENTS ? new Array<number>(count).fill(filler) : undefined);
     }
     case 'Tile': {
       const repeats = ctx.values(1);
@@ -435,11 +442,36 @@ function inferSlice(ctx: NodeContext): NodeResult {
     ranges[axis] = { start, end, step };
   });
   const data = ctx.maybeValues(0);
-  const range = ranges[0];
-  if (input.length !== 1 || !data || !range) return same(shape);
-  const values: number[] = [];
-  for (let i = range.start; range.step > 0 ? i < range.end : i > range.end; i += range.step) values.push(data[i] as number);
+  if (!data) return same(shape);
+  const strides = stridesOf(input);
+  const values = gathered(shape, (index) => index.reduce((at, i, axis) => at + ((ranges[axis] as (typeof ranges)[number]).start + i * (ranges[axis] as (typeof ranges)[number]).step) * (strides[axis] as number), 0), data);
   return same(shape, values);
+}
+
+/** Row-major strides of a shape. */
+function stridesOf(shape: Shape): number[] {
+  const strides = new Array<number>(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) strides[i] = (strides[i + 1] as number) * (shape[i + 1] as number);
+  return strides;
+}
+
+/** The values at each output index (row-major), read from `data` at `source(index)`; undefined when too many to track. */
+function gathered(shape: Shape, source: (index: readonly number[]) => number, data: readonly number[]): number[] | undefined {
+  const count = product(shape);
+  if (count > MAX_TRACKED_ELEMENTS) return undefined;
+  const out: number[] = [];
+  const index = new Array<number>(shape.length).fill(0);
+  for (let n = 0; n < count; n++) {
+    const value = data[source(index)];
+    if (value === undefined) return undefined;
+    out.push(value);
+    for (let axis = shape.length - 1; axis >= 0; axis--) {
+      index[axis] = (index[axis] as number) + 1;
+      if ((index[axis] as number) < (shape[axis] as number)) break;
+      index[axis] = 0;
+    }
+  }
+  return out;
 }
 
 function inferSplit(ctx: NodeContext): NodeResult | null {
