@@ -144,7 +144,7 @@ const SAME_SHAPE_OPS = new Set([
   'Softsign', 'Mish', 'Gelu', 'Erf', 'Exp', 'Log', 'Sqrt', 'Reciprocal', 'Neg', 'Abs', 'Sign', 'Floor', 'Ceil',
   'Round', 'Sin', 'Cos', 'Not', 'IsNaN', 'IsInf', 'Clip', 'Softmax', 'LogSoftmax', 'Hardmax', 'BatchNormalization',
   'InstanceNormalization', 'LayerNormalization', 'GroupNormalization', 'LpNormalization', 'LRN', 'Dropout',
-  'Shrink', 'ThresholdedRelu', 'MeanVarianceNormalization',
+  'Shrink', 'ThresholdedRelu', 'MeanVarianceNormalization', 'ScatterND', 'ScatterElements', 'Scatter', 'CumSum', 'Trilu',
 ]);
 /** Shape-preserving ops whose output holds the same numbers (so constant values flow through). */
 const SAME_VALUE_OPS = new Set(['Identity', 'Cast', 'CastLike']);
