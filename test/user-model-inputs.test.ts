@@ -133,6 +133,18 @@ describe('a user model with int64 token ids and an attention mask', () => {
     expect(await outputOf(external)).toEqual(await outputOf(inline));
   });
 
+  it('hands external data to onnxruntime-web, which reads no files itself', async () => {
+    const model = await caseModel(externalPath, 6);
+    const adapter = await createAdapter('ort-wasm-t1');
+    const feeds = deterministicFeeds(model.inputs ?? [], 2);
+    const compiled = await adapter.compile(model);
+    const prepared = await compiled.prepare(new Float32Array(0), 2, feeds);
+    const output = await prepared.output();
+    await prepared.release();
+    await compiled.dispose();
+    expect(relativeL2(output, tokenModelReference(weights, feeds[0]?.data as BigInt64Array, feeds[1]?.data as BigInt64Array))).toBeLessThan(1e-6);
+  });
+
   it('names a missing external data file', async () => {
     const lonely = join(directory, 'lonely');
     const { mkdir, copyFile } = await import('node:fs/promises');
@@ -173,6 +185,24 @@ describe('a user model with int64 token ids and an attention mask', () => {
       ['int64', [5]],
       ['int64', [5]],
     ]);
+  });
+});
+
+describe('the Python worker on a user model of int64 inputs', () => {
+  it('runs it under torch-eager-cpu, external data included, and agrees with the reference', async ({ skip }) => {
+    const adapter = await createAdapter('torch-eager-cpu');
+    const availability = await adapter.availability();
+    if (!availability.available) skip(`torch-eager-cpu: ${availability.reason}`);
+    for (const path of [inlinePath, externalPath]) {
+      const model = await caseModel(path, 8);
+      const feeds = deterministicFeeds(model.inputs ?? [], 2);
+      const compiled = await adapter.compile(model);
+      const prepared = await compiled.prepare(new Float32Array(0), 2, feeds);
+      const output = await prepared.output();
+      await prepared.release();
+      await compiled.dispose();
+      expect(relativeL2(output, tokenModelReference(weights, feeds[0]?.data as BigInt64Array, feeds[1]?.data as BigInt64Array))).toBeLessThan(1e-5);
+    }
   });
 });
 
