@@ -43,10 +43,16 @@ def export(model: nn.Module, args: tuple, path: Path, input_names: list[str], ou
     """The TorchScript exporter where it exists (it takes dynamic_axes), else the dynamo exporter."""
     model.eval()
     kwargs = dict(input_names=input_names, output_names=output_names, dynamic_axes=dynamic, opset_version=OPSET, do_constant_folding=True)
-    if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
-        kwargs['dynamo'] = False
+    has_dynamo = 'dynamo' in inspect.signature(torch.onnx.export).parameters
     with torch.no_grad():
-        torch.onnx.export(model, args, str(path), **kwargs)
+        if not has_dynamo:
+            torch.onnx.export(model, args, str(path), **kwargs)
+            return
+        try:
+            torch.onnx.export(model, args, str(path), dynamo=False, **kwargs)
+        except Exception as error:  # a torch without the TorchScript exporter: the dynamo one (it converts dynamic_axes)
+            log(f'TorchScript exporter failed ({type(error).__name__}); trying dynamo=True')
+            torch.onnx.export(model, args, str(path), dynamo=True, input_names=input_names, output_names=output_names, dynamic_axes=dynamic, opset_version=18)
 
 
 def check(path: Path, external: bool) -> None:
@@ -173,7 +179,6 @@ def transformer(out: Path, external: bool) -> dict:
                 return result[0], result[1]
             return result.last_hidden_state, result.pooler_output
 
-    wrapped = Wrapped(model)
     ids = torch.randint(0, BERT['vocab_size'], (2, 16), dtype=torch.int64)
     mask = torch.ones(2, 16, dtype=torch.int64)
     path = out / 'bert-tiny.onnx'
@@ -183,7 +188,16 @@ def transformer(out: Path, external: bool) -> dict:
         'last_hidden_state': {0: 'batch', 1: 'sequence'},
         'pooler_output': {0: 'batch'},
     }
-    export(wrapped, (ids, mask), path, ['input_ids', 'attention_mask'], ['last_hidden_state', 'pooler_output'], dynamic)
+    names = (['input_ids', 'attention_mask'], ['last_hidden_state', 'pooler_output'])
+    try:
+        export(Wrapped(model), (ids, mask), path, *names, dynamic)
+    except Exception as error:
+        if isinstance(model, TinyBert):
+            raise
+        log(f'BertModel did not export ({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ""}); exporting the torch.nn BERT')
+        model = TinyBert(**BERT)
+        source = 'torch.nn BERT (hidden 128, 2 layers, 2 heads): transformers BertModel did not export'
+        export(Wrapped(model), (ids, mask), path, *names, dynamic)
     check(path, external)
     # Per token: 2 x (4 h^2 attention projections + 2 h i MLP) per layer, plus 2 x 2 seq h attention matmuls.
     h, i, layers = BERT['hidden_size'], BERT['intermediate_size'], BERT['num_hidden_layers']

@@ -160,8 +160,12 @@ describe('declaring groups and several compilers in one spec file', () => {
     );
     await writeFile(join(root, 'bad.bench.ts'), `import { benchSpec } from '${spec}';\nbenchSpec({ model: 'resnet-like', compilers: ['ort-cpu-all'], batches: [1] });\n`);
     await writeFile(join(root, 'unknown.bench.ts'), `import { benchSpec } from '${spec}';\nbenchSpec({ model: { name: 'x', path: 'x.onnx' }, compilers: ['ort-cpu-al'], batches: [1] });\n`);
+    await writeFile(
+      join(root, 'dtype.bench.ts'),
+      `import { benchSpec } from '${spec}';\nbenchSpec({ model: { name: 'y', path: 'y.onnx', inputs: [{ name: 'ids', dtype: 'int8' }] }, compilers: ['ort-cpu-all'], batches: [1] });\n`,
+    );
     // Once: a module is imported once per process, as the CLI collects once.
-    collected = await collectSpecs(root, ['bad.bench.ts', 'bert.bench.ts', 'unknown.bench.ts', 'vision.bench.ts']);
+    collected = await collectSpecs(root, ['bad.bench.ts', 'bert.bench.ts', 'dtype.bench.ts', 'unknown.bench.ts', 'vision.bench.ts']);
   });
   let collected: Awaited<ReturnType<typeof collectSpecs>>;
   const only = (files: readonly string[]) => ({ ...collected, specs: collected.specs.filter((s) => files.includes(s.file)), errors: collected.errors.filter((e) => files.includes(e.where)) });
@@ -204,8 +208,9 @@ describe('declaring groups and several compilers in one spec file', () => {
     expect(collected.errors.map((e) => [e.where, e.message])).toEqual([
       ['bad.bench.ts', 'resnet-like: compilers (several in one file) is for user models; a built-in fixture has one spec file per compiler'],
     ]);
-    const { errors } = planCases(only(['unknown.bench.ts']).specs, { selection, namePattern: null });
-    expect(errors[0]?.where).toBe('unknown.bench.ts');
-    expect(errors[0]?.message).toMatch(/unknown compiler "ort-cpu-al"/);
+    const { errors } = planCases(only(['dtype.bench.ts', 'unknown.bench.ts']).specs, { selection, namePattern: null });
+    expect(errors.map((e) => e.where)).toEqual(['dtype.bench.ts', 'unknown.bench.ts']);
+    expect(errors[0]?.message).toMatch(/^user model "y": inputs\.0\.dtype: .* \(got "int8"\)$/);
+    expect(errors[1]?.message).toMatch(/unknown compiler "ort-cpu-al"/);
   });
 });
