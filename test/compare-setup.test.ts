@@ -44,6 +44,10 @@ describe('when the base cannot be measured, the reason is said', () => {
     expect(await unavailable(repo, 'HEAD')).toBe(
       `the base ${sha.slice(0, 12)} predates the worker protocol (it has no src/worker/node-worker.ts), so it cannot be measured side by side`,
     );
+    // `.` is the folder itself (an A/A run), not the branch directory that refs/heads/. would name.
+    expect(await unavailable(repo, '.')).toBe(
+      `the base ${sha.slice(0, 12)} predates the worker protocol (it has no src/worker/node-worker.ts), so it cannot be measured side by side`,
+    );
   });
 
   it('a base folder without a lockfile, and one whose install fails', async () => {

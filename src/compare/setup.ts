@@ -127,6 +127,8 @@ async function installBase(root: string, tree: string, log: (line: string) => vo
       return null;
     }
   };
+  // The head's own tree as the base (an A/A run, `--compare .`) already has the head's packages.
+  if (resolve(tree) === resolve(root)) return "the head's own tree: its node_modules";
   const modules = join(tree, 'node_modules');
   if (existsSync(join(modules, '.modules.yaml'))) return 'installed before';
   const headLock = lock(root);
@@ -160,7 +162,10 @@ export async function prepareComparison(options: {
 
   let base: Side;
   const asFolder = resolve(root, ref);
-  if (existsSync(asFolder) && statSync(asFolder).isDirectory() && !existsSync(join(root, '.git', 'refs', 'heads', ref))) {
+  // A branch of the same name as a folder is the branch; `.` (a folder, joined onto refs/heads) is not one.
+  const branchFile = join(root, '.git', 'refs', 'heads', ref);
+  const isBranch = existsSync(branchFile) && statSync(branchFile).isFile();
+  if (existsSync(asFolder) && statSync(asFolder).isDirectory() && !isBranch) {
     base = { ref, sha: await gitOrNull(asFolder, ['rev-parse', 'HEAD']), tree: asFolder };
   } else {
     const sha = await gitOrNull(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);

@@ -31,6 +31,7 @@ configure()
 import numpy as np  # noqa: E402
 
 from gcb_worker.compilers import BY_ID  # noqa: E402
+from gcb_worker.timing import no_gc  # noqa: E402
 from gcb_worker.worker import Worker  # noqa: E402
 
 TOLERANCE = 0.03
@@ -99,25 +100,25 @@ def main() -> int:
 
     def direct(calls: int) -> tuple[list[float], list[float]]:
         """The reference loop: CUDA events around each call (the host waiting for each to finish), or
-        on the CPU perf_counter alone."""
-        events, walls = [], []
-        with torch.no_grad():
-            for _ in range(calls):
+        on the CPU perf_counter alone. Its events are made before the loop and the garbage collector is
+        off, as in any careful timing loop: a call this short is launch-bound, so host work between
+        the events (an allocation, a collection) would show in the GPU's interval."""
+        walls = []
+        pairs = [(torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)) for _ in range(calls)] if cuda else []
+        with torch.no_grad(), no_gc():
+            for index in range(calls):
                 if mark_step is not None:
                     mark_step()
-                if cuda:
-                    start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
                 began = time.perf_counter_ns()
                 if cuda:
-                    start.record()
+                    pairs[index][0].record()
                 out = fn(*inputs)
                 if cuda:
-                    end.record()
-                    end.synchronize()
-                    events.append((start, end))
+                    pairs[index][1].record()
+                    pairs[index][1].synchronize()
                 walls.append((time.perf_counter_ns() - began) / 1e6)
                 del out
-        return ([s.elapsed_time(e) for s, e in events] if cuda else walls), walls
+        return ([s.elapsed_time(e) for s, e in pairs] if cuda else walls), walls
 
     ask(worker, 5, 'run', handle='h', calls=args.calls)  # warm both paths up
     direct(args.calls)
