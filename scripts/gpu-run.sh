@@ -83,7 +83,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/gpu
 echo "gpu-run: part $part; models $models; compilers $compilers; case limit ${GCB_CASE_TIMEOUT_MS} ms; run limit ${seconds} s" | tee "$log"
 # SIGINT before the device's own limit: the run then writes what it measured, marked incomplete.
 start=$(date +%s)
-timeout -s INT "$seconds" node --import tsx src/cli/bench.ts --hardware all --profile "${GPU_PROFILE:-quick}" \
+timeout --foreground -k 30 -s INT "$seconds" node --import tsx src/cli/bench.ts --hardware all --profile "${GPU_PROFILE:-quick}" \
   --model "$models" --compiler "$compilers" --no-gate >> "$log" 2>&1
 echo "bench exit: $? after $(( $(date +%s) - start )) s" >> "$log"
 if [ "$baseline" = 1 ]; then

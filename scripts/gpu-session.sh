@@ -17,8 +17,9 @@ export PYTHONUNBUFFERED=1 TORCHINDUCTOR_FX_GRAPH_CACHE=1
 archetypes=resnet-like,mobilenetv2-like,vit-like,mixer-like
 blocks=resnet-basic,mbv2-inverted,convnext,vit-encoder,mixer,plain-conv
 
-# --foreground: only the bench gets the interrupt (it then stops its workers itself and writes what
-# finished); a signal to the whole group reached the Python workers mid-call and lost a run's results.
+# --foreground: the bench gets one interrupt, and stops its workers and writes what finished. Without
+# it timeout signals the bench and then its whole process group: a second SIGINT, which the bench takes
+# as "quit at once, writing nothing" (a run's results were lost so).
 # run <name> <seconds> <case limit ms> <bench args…>: one bench run, interrupted (results kept) at its limit.
 run() {
   local name=$1 seconds=$2 limit=$3

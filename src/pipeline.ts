@@ -272,7 +272,9 @@ function printVerdict(evaluation: Evaluation, report: ReturnType<typeof buildRep
   // Messages already start with what they are ("regression: …", "new reversal: …").
   for (const problem of verdict.problems) log(red(`  ${problem.message}`));
   const good = outcome === 'pass' || (outcome === 'no-baseline' && !options.requireBaseline);
-  log((good ? green : red)(`bench: ${verdict.summaryLine}`));
+  // An interrupted run judged only what finished: its line must not read as a pass of the selection.
+  const line = outcome === 'interrupted' ? `INTERRUPTED: only the cases that finished were judged (${verdict.summaryLine})` : verdict.summaryLine;
+  log((good ? green : red)(`bench: ${line}`));
   if (outcome === 'no-baseline' && options.requireBaseline) log(red('bench: FAIL: --require-baseline: this hardware has no baseline'));
   if (harnessErrors.length > 0) log(red(errorsLine));
   log(`bench: report: ${reports}`);

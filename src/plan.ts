@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { z } from 'zod';
 import { ARCHETYPE_IDS, getFixture } from '../fixtures/index.ts';
 import { compilerHardware } from './adapters/registry.ts';
-import type { CompilerAdapter } from './adapters/types.ts';
+import type { CompilerAdapter, InputValues } from './adapters/types.ts';
 import type { MeasureOptions } from './harness/engine.ts';
 import { ReferenceSpecSchema } from './metrics/reference.ts';
 import { getProfile, PROFILE_NAMES, sweepValues, type ProfileName } from './profiles.ts';
@@ -44,12 +44,7 @@ export interface UserModelInput {
    * sample's first tokens and 0 for a padded tail (every sample keeps at least half of its tokens);
    * `ones`, `zeros`: constant (token type ids). @default normal for float inputs, ones for integers
    */
-  readonly values?:
-    | { readonly kind: 'normal' }
-    | { readonly kind: 'integers'; readonly min: number; readonly max: number }
-    | { readonly kind: 'mask' }
-    | { readonly kind: 'ones' }
-    | { readonly kind: 'zeros' };
+  readonly values?: InputValues;
 }
 
 /** A model a user brings as an ONNX file. */

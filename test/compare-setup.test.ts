@@ -3,7 +3,7 @@
  * (then the run falls back to the committed baseline), and a paired run end to end through the CLI.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -58,6 +58,11 @@ describe('when the base cannot be measured, the reason is said', () => {
     writeFileSync(join(folder, 'package.json'), '{"name": "broken", "dependencies": {"left-pad": "1.3.0"}}');
     writeFileSync(join(folder, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\nimporters:\n  .: {}\n");
     expect(await unavailable(REPO_ROOT, folder)).toMatch(/^installing the base's dependencies failed \(pnpm install --frozen-lockfile in .*nolock\): /);
+    // The head's packages, lent by a link while the lockfiles were equal, are not the base's own once
+    // they differ: the link goes (the head's node_modules stay) and the base is installed.
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(folder, 'node_modules'), 'dir');
+    expect(await unavailable(REPO_ROOT, folder)).toMatch(/^installing the base's dependencies failed \(pnpm install --frozen-lockfile in .*nolock\): /);
+    expect(existsSync(join(REPO_ROOT, 'node_modules', '.modules.yaml'))).toBe(true);
   }, 120_000);
 });
 

@@ -14,32 +14,47 @@ import { parseRunResult } from '../src/results/run-file.ts';
 import type { RunResult } from '../src/results/schema.ts';
 import { runBench, type BenchChildResult } from './support/bench-child.ts';
 
-function interruptedRun(signal: 'SIGINT' | 'SIGTERM', to: 'group' | 'process'): Promise<BenchChildResult> {
+function interruptedRun(signal: 'SIGINT' | 'SIGTERM', to: 'group' | 'process' | 'process-then-group'): Promise<BenchChildResult> {
   let sent = false;
   return runBench({
     args: ['faults/'],
     // Eight cases of at least 300 ms each: the run is far from done when the first one has finished.
     env: { GCB_FAULT_BATCHES: '1,2,3,4,5,6,7,8', GCB_FAULT_MIN_TIME_MS: '300' },
-    detached: to === 'group',
+    detached: to !== 'process',
     onOutput: (child, output) => {
       if (sent || !output.includes('[1/')) return;
       sent = true;
-      if (to === 'group') process.kill(-(child.pid as number), signal);
-      else child.kill(signal);
+      if (to !== 'group') child.kill(signal);
+      // As `timeout` does: the child, then its whole group (so the CLI gets the signal twice at once).
+      if (to !== 'process') process.kill(-(child.pid as number), signal);
     },
   });
 }
 
 const runs: Record<'SIGINT' | 'SIGTERM', { child: BenchChildResult; latest: RunResult }> = {} as never;
+let timeoutRun: BenchChildResult | null = null;
 
 beforeAll(async () => {
-  const [int, term] = await Promise.all([interruptedRun('SIGINT', 'group'), interruptedRun('SIGTERM', 'process')]);
+  const [int, term, twice] = await Promise.all([interruptedRun('SIGINT', 'group'), interruptedRun('SIGTERM', 'process'), interruptedRun('SIGINT', 'process-then-group')]);
   runs.SIGINT = { child: int, latest: await int.latest() };
   runs.SIGTERM = { child: term, latest: await term.latest() };
+  timeoutRun = twice;
 }, 60_000);
 afterAll(() => {
   runs.SIGINT?.child.cleanup();
   runs.SIGTERM?.child.cleanup();
+  timeoutRun?.cleanup();
+});
+
+describe('SIGINT to the CLI and then to its group at once (as `timeout` sends it)', () => {
+  it('is one stop: the cases that finished are written, not dropped as by a second Ctrl-C', async () => {
+    const child = timeoutRun as BenchChildResult;
+    expect(child.code).toBe(130);
+    expect(child.stdout).toMatch(/^bench: wrote .*latest\.json \(\d cases, INCOMPLETE\)$/m);
+    const latest = await child.latest();
+    expect(latest.interruptedBy).toBe('SIGINT');
+    expect(latest.cases.length).toBeGreaterThanOrEqual(1);
+  });
 });
 
 describe.each([
@@ -54,6 +69,8 @@ describe.each([
     );
     expect(child.stdout).toMatch(new RegExp(`^bench: wrote .*latest\\.json \\(\\d cases, INCOMPLETE\\)$`, 'm'));
     expect(child.stdout).toContain(`bench: run interrupted (${signal}): results so far are written and marked incomplete`);
+    // What it judged covers only the cases that finished: never a pass of the selection.
+    expect(child.stdout).not.toMatch(/^bench: (PASS|NO BASELINE)/m);
     // The worker is not killed under the CLI's feet (that used to read "Worker forks emitted error").
     expect(child.output).not.toMatch(/ERROR in|emitted error/);
   });

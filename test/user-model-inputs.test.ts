@@ -5,7 +5,7 @@
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadUserModel } from '../fixtures/index.ts';
 import { createAdapter } from '../src/adapters/registry.ts';
@@ -193,7 +193,8 @@ describe('the Python worker on a user model of int64 inputs', () => {
     const adapter = await createAdapter('torch-eager-cpu');
     const availability = await adapter.availability();
     if (!availability.available) skip(`torch-eager-cpu: ${availability.reason}`);
-    for (const path of [inlinePath, externalPath]) {
+    // A path relative to the project root, as spec files write them, as well as absolute ones.
+    for (const path of [inlinePath, externalPath, relative(process.cwd(), externalPath)]) {
       const model = await caseModel(path, 8);
       const feeds = deterministicFeeds(model.inputs ?? [], 2);
       const compiled = await adapter.compile(model);

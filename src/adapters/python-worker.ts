@@ -7,6 +7,7 @@
  * worker's echo, so that the recorded settings are exactly what ran.
  */
 import os from 'node:os';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { cacheOnnx } from '../../fixtures/cache.ts';
@@ -148,7 +149,8 @@ export class PythonWorkerAdapter implements CompilerAdapter {
 
   async compile(model: ModelArtifact): Promise<CompiledModel> {
     // A user's file is loaded where it is (its external data beside it); fixtures are written to the cache.
-    const path = model.path ?? (await cacheOnnx(model, WORKER_MODEL_DIR));
+    // Spec files name paths from the project root; the worker, another process, is given them absolute.
+    const path = model.path !== undefined ? resolve(model.path) : await cacheOnnx(model, WORKER_MODEL_DIR);
     const started = await sharedPythonWorker.get();
     return new PythonCompiledModel(this, started.generation, model, path);
   }

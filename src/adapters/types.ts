@@ -46,7 +46,7 @@ export interface ModelArtifact {
 /** Element types of model inputs. */
 export type TensorDtype = 'float32' | 'float16' | 'int64' | 'int32';
 
-/** How an input's values are drawn (see UserModelInput in src/plan.ts). */
+/** How an input's values are drawn (see `UserModelInput.values` in src/plan.ts). */
 export type InputValues =
   | { readonly kind: 'normal' }
   | { readonly kind: 'integers'; readonly min: number; readonly max: number }

@@ -347,6 +347,9 @@ async function findingsToConfirm(first: Collected, plan: RunPlan, options: Finis
   return keys === null || verdict === null ? none : { keys, findings: verdict.problems.length };
 }
 
+/** A repeated stop signal sooner than this after the first is the same stop (see `measurer`). */
+const SECOND_SIGNAL_AFTER_MS = 1000;
+
 /**
  * Measures a plan with Vitest and returns what the reporter collected. Ctrl-C or a kill stops the run
  * (Vitest abandons the case in progress) and the cases that finished are kept, marked interrupted; a
@@ -355,9 +358,16 @@ async function findingsToConfirm(first: Collected, plan: RunPlan, options: Finis
 function measurer(root: string, useConfig: boolean): (plan: RunPlan, planErrors: Collected['harnessErrors']) => Promise<Collected> {
   let current: { vitest: Vitest; reporter: BenchReporter } | null = null;
   let interrupted: string | null = null;
+  let interruptedAt = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (interrupted !== null) process.exit(EXIT.interrupted);
+    // `timeout` signals its child and then the child's process group: the same stop, twice within a
+    // moment. Only a signal a second or more after the first is a person asking to quit at once.
+    if (interrupted !== null) {
+      if (Date.now() - interruptedAt < SECOND_SIGNAL_AFTER_MS) return;
+      process.exit(EXIT.interrupted);
+    }
     interrupted = signal;
+    interruptedAt = Date.now();
     process.stderr.write(
       `\nbench: ${signal}: stopping; the case in progress is dropped, the cases that finished are written (signal again to quit at once, writing nothing)\n`,
     );

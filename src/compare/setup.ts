@@ -7,8 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdir, rm, symlink } from 'node:fs/promises';
+import { existsSync, lstatSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, rm, symlink, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -119,6 +119,14 @@ async function worktreeOf(root: string, sha: string, log: (line: string) => void
  * byte-identical to the head's shares the head's node_modules (and needs no registry: the GPU machine
  * has none); any other is installed from its own frozen lockfile.
  */
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
+}
+
 async function installBase(root: string, tree: string, log: (line: string) => void): Promise<string> {
   const lock = (dir: string): string | null => {
     try {
@@ -130,15 +138,20 @@ async function installBase(root: string, tree: string, log: (line: string) => vo
   // The head's own tree as the base (an A/A run, `--compare .`) already has the head's packages.
   if (resolve(tree) === resolve(root)) return "the head's own tree: its node_modules";
   const modules = join(tree, 'node_modules');
-  if (existsSync(join(modules, '.modules.yaml'))) return 'installed before';
+  // A link is the head's packages, lent while the lockfiles were the same: valid only while they still are
+  // (after a dependency bump on the head, the base would otherwise run the head's versions).
+  const lent = isSymlink(modules);
+  if (!lent && existsSync(join(modules, '.modules.yaml'))) return 'installed before';
   const headLock = lock(root);
   const baseLock = lock(tree);
   if (baseLock === null) throw new ComparisonUnavailable(`the base checkout ${tree} has no pnpm-lock.yaml, so its dependencies cannot be installed as they were`);
   if (baseLock === headLock && existsSync(join(root, 'node_modules', '.modules.yaml'))) {
-    if (existsSync(modules)) await rm(modules, { recursive: true, force: true });
+    if (lent) await unlink(modules);
+    else if (existsSync(modules)) await rm(modules, { recursive: true, force: true });
     await symlink(join(root, 'node_modules'), modules, 'dir');
     return 'same lockfile as the head: its node_modules are shared';
   }
+  if (lent) await unlink(modules);
   log(`installing the base's dependencies from its own lockfile (pnpm install --frozen-lockfile) in ${tree}`);
   try {
     await run('pnpm', ['install', '--frozen-lockfile', '--prefer-offline'], { cwd: tree, maxBuffer: 64 * 1024 * 1024, timeout: 600_000, env: { ...process.env, CI: 'true' } });
