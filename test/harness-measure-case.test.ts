@@ -98,7 +98,7 @@ describe('measureCase: what is measured alongside', () => {
   const slow = (ms: number) => new SlowedAdapter(new NullAdapter(), { kind: 'fixed', ms });
 
   it('measures the compiler, its reference and the anchor in the same rounds', async () => {
-    const result = CaseResultSchema.parse(await measureCase(input({ adapter: slow(0.2), pairedReference: slow(0.1), sessions: 2 })));
+    const result = CaseResultSchema.parse(await measureCase(input({ adapter: slow(0.3), pairedReference: slow(0.1), sessions: 2 })));
     if (result.state !== 'completed') throw new Error(result.state);
     const il = result.interleaving;
     expect(il.reference?.compilerId).toBe('null');
@@ -107,10 +107,11 @@ describe('measureCase: what is measured alongside', () => {
     expect(il.sessionRounds.reduce((a, b) => a + b, 0)).toBe(il.rounds);
     expect(result.samples).toHaveLength(il.rounds * il.callsPerRound);
     expect(il.reference?.samples).toHaveLength(il.rounds * (il.reference?.callsPerRound ?? 0));
-    // 0.2 ms against 0.1 ms, round by round.
+    // 0.3 ms of work against 0.1 ms, round by round: 3 less the harness's own time per call, which
+    // adds to both (under load, 0.05–0.1 ms); a swapped or unpaired reference would read 1/3 or 1.
     const ratios = referenceRatios(result) as number[];
-    expect(median(ratios)).toBeGreaterThan(1.6);
-    expect(median(ratios)).toBeLessThan(2.2);
+    expect(median(ratios)).toBeGreaterThan(1.5);
+    expect(median(ratios)).toBeLessThan(3.5);
     expect(il.disturbance).toMatchObject({ tolerance: DISTURBANCE_TOLERANCE });
     expect(il.disturbance.quietAnchorMs).toBeGreaterThan(0);
   });

@@ -10,7 +10,7 @@ import { parseRunResult } from '../src/results/run-file.ts';
 import { buildReport, type ReportMachine } from '../src/report/build.ts';
 import { changesFromVerdict } from '../src/report/changes.ts';
 import { renderConsole } from '../src/report/console.ts';
-import { medianOrNull } from '../src/report/headline.ts';
+import { compilerHeadlines, headlineSection, medianOrNull } from '../src/report/headline.ts';
 import { COMMENT_MARKER, GITHUB_COMMENT_LIMIT, renderMarkdown } from '../src/report/markdown.ts';
 import type { Cell, Report, Row, Section, TableBlock, Text } from '../src/report/model.ts';
 import { evenSamples, makeRun, type SyntheticCase } from './support/synthetic-run.ts';
@@ -206,6 +206,27 @@ describe('headline helpers', () => {
   it('medians of nothing are null', () => {
     expect(medianOrNull([])).toBeNull();
     expect(medianOrNull([3, 1, 2, 10])).toBe(2.5);
+  });
+
+  it('a paired run leads with each compiler’s change head ÷ base, as the gate judged it', () => {
+    const run = makeRun(tiny);
+    const metrics = computeMetrics(run, OPTIONS);
+    const unjudged = changesFromVerdict(null, { reversals: metrics.reversals });
+    const aggregate = (compiler: string, change: number, ci: [number, number], kind: 'regression' | 'unchanged') => ({
+      ...{ scope: 'aggregate' as const, compilerId: compiler, compared: 'geometric mean of 2 case ratios head ÷ base', metric: 'paired-latency' as const },
+      ...{ key: `compiler: cpu/${compiler}`, before: null, after: null, change, ci, confidence: 0.99, threshold: 0.02, kind, fails: kind === 'regression', note: '', message: '' },
+    });
+    const changes = { ...unjudged, rows: [aggregate('ort-cpu-all', 1.23, [1.15, 1.32], 'regression'), aggregate('ort-cpu-disabled', 1.01, [0.99, 1.03], 'unchanged')] };
+    const section = headlineSection(compilerHeadlines(run, metrics, changes), { several: false, judged: false, level: 0.99, lead: 10 });
+    const table = tableOf(section);
+    expect(table.columns.map((c) => plain(c.header)).slice(0, 3)).toEqual(['compiler', 'head ÷ base [99% CI]', 'speedup [99% CI]']);
+    expect(rowTexts(table.rows).map((r) => r.slice(0, 2))).toEqual([
+      ['ort-cpu-disabled', '1.01× [0.990, 1.03]'],
+      ['ort-cpu-all', '1.23× [1.15, 1.32]'],
+      ['tfjs-cpu', ''],
+    ]);
+    const slowed = table.rows[1];
+    expect(slowed?.kind === 'row' && slowed.cells[1]).toMatchObject({ kind: 'value', metric: 'paired-latency', tone: 'worse' });
   });
 });
 

@@ -8,7 +8,7 @@ import type { CompilerSummary, MetricsSummary, MetricValue } from '../metrics/ty
 import type { CompletedCase, RunResult } from '../results/schema.ts';
 import { median } from '../stats/quantile.ts';
 import { column, metricColumn, numberCell, strong, textCell, valueCell } from './cells.ts';
-import type { Changes } from './changes.ts';
+import type { ChangeRow, Changes } from './changes.ts';
 import { formatCount, formatMs, formatNumber, plural } from './format.ts';
 import type { Cell, Row, Section, Span, Text } from './model.ts';
 
@@ -34,6 +34,8 @@ export interface CompilerHeadline {
   readonly mitigation: { readonly median: number | null; readonly series: number };
   readonly depthGain: { readonly median: number | null; readonly series: number };
   readonly reversals: { readonly new: number; readonly known: number; readonly other: number };
+  /** A paired run: the compiler's geometric-mean change head ÷ base, as the gate judged it; null otherwise. */
+  readonly vsBase: { readonly ratio: number; readonly ci: readonly [number, number] | null; readonly kind: ChangeRow['kind'] } | null;
 }
 
 /** Every compiler of one machine, references first, then by speedup (largest first), unpaired last. */
@@ -52,6 +54,7 @@ export function compilerHeadlines(run: RunResult, metrics: MetricsSummary, chang
       const gains = mine(metrics.depth).flatMap((s) => (s.comparison?.depthGain.value == null ? [] : [s.comparison.depthGain.value]));
       const reversals = metrics.reversals.filter((r) => r.compilerId === c.compilerId && r.hardware === c.hardware);
       const status = (id: string) => changes.reversalStatus.get(id);
+      const aggregate = changes.rows.find((r) => r.scope === 'aggregate' && r.key === `compiler: ${c.hardware}/${c.compilerId}`);
       return {
         hardwareId: metrics.hardwareId,
         compilerId: c.compilerId,
@@ -70,6 +73,7 @@ export function compilerHeadlines(run: RunResult, metrics: MetricsSummary, chang
           known: reversals.filter((r) => status(r.id) === 'known').length,
           other: reversals.filter((r) => status(r.id) !== 'new' && status(r.id) !== 'known').length,
         },
+        vsBase: aggregate === undefined || aggregate.change === null ? null : { ratio: aggregate.change, ci: aggregate.ci, kind: aggregate.kind },
       };
     })
     .sort((a, b) => rank(a) - rank(b) || (b.speedup.value ?? 0) - (a.speedup.value ?? 0) || (a.compilerId < b.compilerId ? -1 : 1));
@@ -93,6 +97,16 @@ interface Shown {
   readonly breakEven: boolean;
   readonly mitigation: boolean;
   readonly depthGain: boolean;
+  /** A paired run: each compiler's change against the base. */
+  readonly vsBase: boolean;
+}
+
+function vsBaseCell(h: CompilerHeadline): Cell {
+  if (h.vsBase === null) return textCell('');
+  const { ratio, ci, kind } = h.vsBase;
+  const text = `${formatNumber(ratio, 3)}×${ci === null ? '' : ` [${formatNumber(ci[0], 3)}, ${formatNumber(ci[1], 3)}]`}`;
+  const tone = kind === 'regression' ? 'worse' : kind === 'improvement' ? 'better' : 'none';
+  return numberCell(ratio, text, 'paired-latency', tone);
 }
 
 function row(h: CompilerHeadline, shown: Shown): Row {
@@ -110,6 +124,7 @@ function row(h: CompilerHeadline, shown: Shown): Row {
   const cells: Cell[] = [
     ...(shown.several ? [textCell([{ code: h.hardwareId }])] : []),
     textCell([{ code: h.compilerId }]),
+    ...(shown.vsBase ? [vsBaseCell(h)] : []),
     speedup,
     h.speedupRange === null || isReference ? textCell('') : numberCell(null, `${formatNumber(h.speedupRange.min, 2)}–${formatNumber(h.speedupRange.max, 2)}×`),
     ...(shown.reference ? [textCell(h.referenceId === null ? '' : [{ code: h.referenceId }])] : []),
@@ -135,7 +150,15 @@ function leadSentence(rows: readonly CompilerHeadline[], judged: boolean, severa
   const sorted = [...compared].sort((a, b) => (b.speedup.value as number) - (a.speedup.value as number));
   const best = sorted[0];
   const worst = sorted.at(-1);
-  if (best === undefined) spans.push('No compiler was measured alongside a reference in this run (a paired run measures each case against the base side instead; speedups over the reference come from plain runs).');
+  const againstBase = rows.filter((h) => h.vsBase !== null).sort((a, b) => (b.vsBase?.ratio ?? 0) - (a.vsBase?.ratio ?? 0));
+  const ratio = (h: CompilerHeadline): Span[] => [strong(`${formatNumber(h.vsBase?.ratio ?? Number.NaN, 3)}×`), ` head ÷ base${where(h)}`];
+  const top = againstBase[0];
+  const bottom = againstBase.at(-1);
+  if (best === undefined && top !== undefined) {
+    spans.push('Against the base, side by side: ', { code: top.compilerId }, ' has the largest ratio, ', ...ratio(top));
+    if (bottom !== undefined && bottom !== top) spans.push('; ', { code: bottom.compilerId }, ' the smallest, ', ...ratio(bottom));
+    spans.push(' (geometric means over each compiler’s cases; speedups over a reference come from plain runs).');
+  } else if (best === undefined) spans.push('No compiler was measured alongside a reference in this run (a paired run measures each case against the base side instead; speedups over the reference come from plain runs).');
   else {
     spans.push({ code: best.compilerId }, ' gains the most: ', ...value(best));
     if (worst !== undefined && worst !== best) spans.push('; ', { code: worst.compilerId }, ' the least: ', ...value(worst));
@@ -172,6 +195,7 @@ export function headlineSection(rows: readonly CompilerHeadline[], options: { se
     breakEven: rows.some((h) => h.role !== 'reference' && h.breakEven.rows > 0),
     mitigation: rows.some((h) => h.role !== 'reference' && h.mitigation.median !== null),
     depthGain: rows.some((h) => h.role !== 'reference' && h.depthGain.median !== null),
+    vsBase: rows.some((h) => h.vsBase !== null),
   };
   const speedupHeader: Text = [`speedup [${ci}]`];
   const over = references.length === 1 ? `over ${references[0] as string}` : 'over its reference';
@@ -181,6 +205,7 @@ export function headlineSection(rows: readonly CompilerHeadline[], options: { se
     columns: [
       ...(several ? [column('hardware')] : []),
       column('compiler'),
+      ...(shown.vsBase ? [metricColumn('paired-latency', [`head ÷ base [${ci}]`])] : []),
       metricColumn('geomean-speedup', speedupHeader),
       column('range', 'right', { title: 'Smallest and largest speedup among the cases the geometric mean is over' }),
       ...(shown.reference ? [column('reference')] : []),
@@ -211,6 +236,7 @@ export function headlineSection(rows: readonly CompilerHeadline[], options: { se
         kind: 'paragraph',
         role: 'explain',
         text: [
+          ...(shown.vsBase ? ['Head ÷ base = the geometric mean of the compiler’s case ratios, head over base measured side by side, as the gate judged it (> 1: the head is slower). '] : []),
           `Speedup ${over} = latency of the reference / latency of the compiler, measured alongside in the same rounds: the geometric mean over the compiler’s cases with a bootstrap ${ci}, and the range over those cases. `,
           'Pass = cases that completed and agreed with the reference / cases. Medians over the compiler’s cases or sweeps: compile time; break-even, the inferences before compiling pays for itself (“never”: not faster); ',
           'friction mitigation = β',
