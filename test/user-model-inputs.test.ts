@@ -47,6 +47,18 @@ async function caseModel(path: string, seq: number, extra: Partial<UserModelRef>
   return { ...(await loadUserModel(ref(path, extra), { seq })), name: 'bert-tiny' };
 }
 
+/** Compiles the model under the adapter, runs it once on deterministic feeds, frees it, and gives the
+ * output with the reference computed here from the same feeds. */
+async function runOnce(adapter: Awaited<ReturnType<typeof createAdapter>>, model: CaseModel, batch: number): Promise<{ output: Float32Array; expected: Float32Array }> {
+  const feeds = deterministicFeeds(model.inputs ?? [], batch);
+  const compiled = await adapter.compile(model);
+  const prepared = await compiled.prepare(new Float32Array(0), batch, feeds);
+  const output = await prepared.output();
+  await prepared.release();
+  await compiled.dispose();
+  return { output, expected: tokenModelReference(weights, feeds[0]?.data as BigInt64Array, feeds[1]?.data as BigInt64Array) };
+}
+
 describe('a user model with int64 token ids and an attention mask', () => {
   it('resolves the swept sequence length into every input and estimates FLOPs at it', async () => {
     const model = await caseModel(inlinePath, 16);
@@ -82,14 +94,7 @@ describe('a user model with int64 token ids and an attention mask', () => {
 
   it('runs under ONNX Runtime CPU and agrees with the reference computed here', async () => {
     const model = await caseModel(inlinePath, 12);
-    const adapter = await createAdapter('ort-cpu-all');
-    const feeds = deterministicFeeds(model.inputs ?? [], 3);
-    const compiled = await adapter.compile(model);
-    const prepared = await compiled.prepare(new Float32Array(0), 3, feeds);
-    const output = await prepared.output();
-    await prepared.release();
-    await compiled.dispose();
-    const expected = tokenModelReference(weights, feeds[0]?.data as BigInt64Array, feeds[1]?.data as BigInt64Array);
+    const { output, expected } = await runOnce(await createAdapter('ort-cpu-all'), model, 3);
     expect(output.length).toBe(3 * 12 * weights.classes);
     expect(relativeL2(output, expected)).toBeLessThan(1e-6);
   });
@@ -135,14 +140,8 @@ describe('a user model with int64 token ids and an attention mask', () => {
 
   it('hands external data to onnxruntime-web, which reads no files itself', async () => {
     const model = await caseModel(externalPath, 6);
-    const adapter = await createAdapter('ort-wasm-t1');
-    const feeds = deterministicFeeds(model.inputs ?? [], 2);
-    const compiled = await adapter.compile(model);
-    const prepared = await compiled.prepare(new Float32Array(0), 2, feeds);
-    const output = await prepared.output();
-    await prepared.release();
-    await compiled.dispose();
-    expect(relativeL2(output, tokenModelReference(weights, feeds[0]?.data as BigInt64Array, feeds[1]?.data as BigInt64Array))).toBeLessThan(1e-6);
+    const { output, expected } = await runOnce(await createAdapter('ort-wasm-t1'), model, 2);
+    expect(relativeL2(output, expected)).toBeLessThan(1e-6);
   });
 
   it('names a missing external data file', async () => {
@@ -195,14 +194,8 @@ describe('the Python worker on a user model of int64 inputs', () => {
     if (!availability.available) skip(`torch-eager-cpu: ${availability.reason}`);
     // A path relative to the project root, as spec files write them, as well as absolute ones.
     for (const path of [inlinePath, externalPath, relative(process.cwd(), externalPath)]) {
-      const model = await caseModel(path, 8);
-      const feeds = deterministicFeeds(model.inputs ?? [], 2);
-      const compiled = await adapter.compile(model);
-      const prepared = await compiled.prepare(new Float32Array(0), 2, feeds);
-      const output = await prepared.output();
-      await prepared.release();
-      await compiled.dispose();
-      expect(relativeL2(output, tokenModelReference(weights, feeds[0]?.data as BigInt64Array, feeds[1]?.data as BigInt64Array))).toBeLessThan(1e-5);
+      const { output, expected } = await runOnce(adapter, await caseModel(path, 8), 2);
+      expect(relativeL2(output, expected)).toBeLessThan(1e-5);
     }
   });
 });
