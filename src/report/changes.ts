@@ -230,6 +230,9 @@ function versionChangesOf(verdict: Verdict): Changes['versionChanges'] {
   return [...keys].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([change, k]) => ({ change, keys: k }));
 }
 
+/** The key of an aggregate's row: `compiler: cpu/ort-cpu-all`, `model: cpu/archetypes/vit-like`. */
+export const aggregateRowKey = (group: string, id: string): string => `${group}: ${id}`;
+
 /** A paired verdict: per case head/base, the aggregates, series from the paired ratios, known and new reversals. */
 function changesFromPaired(verdict: Verdict, context: ChangesContext): Changes {
   const paired = verdict.paired as NonNullable<Verdict['paired']>;
@@ -257,7 +260,7 @@ function changesFromPaired(verdict: Verdict, context: ChangesContext): Changes {
   }
   for (const a of paired.aggregates) {
     rows.push({
-      key: `${a.group}: ${a.id}`,
+      key: aggregateRowKey(a.group, a.id),
       scope: 'aggregate',
       compilerId: a.group === 'compiler' ? (a.id.split('/')[1] ?? null) : null,
       compared: `geometric mean of ${a.cases} case ratios head ÷ base`,

@@ -8,7 +8,7 @@ import type { CompilerSummary, MetricsSummary, MetricValue } from '../metrics/ty
 import type { CompletedCase, RunResult } from '../results/schema.ts';
 import { median } from '../stats/quantile.ts';
 import { column, metricColumn, numberCell, strong, textCell, valueCell } from './cells.ts';
-import type { ChangeRow, Changes } from './changes.ts';
+import { aggregateRowKey, type ChangeRow, type Changes } from './changes.ts';
 import { formatCount, formatMs, formatNumber, plural } from './format.ts';
 import type { Cell, Row, Section, Span, Text } from './model.ts';
 
@@ -54,7 +54,7 @@ export function compilerHeadlines(run: RunResult, metrics: MetricsSummary, chang
       const gains = mine(metrics.depth).flatMap((s) => (s.comparison?.depthGain.value == null ? [] : [s.comparison.depthGain.value]));
       const reversals = metrics.reversals.filter((r) => r.compilerId === c.compilerId && r.hardware === c.hardware);
       const status = (id: string) => changes.reversalStatus.get(id);
-      const aggregate = changes.rows.find((r) => r.scope === 'aggregate' && r.key === `compiler: ${c.hardware}/${c.compilerId}`);
+      const aggregate = changes.rows.find((r) => r.scope === 'aggregate' && r.key === aggregateRowKey('compiler', `${c.hardware}/${c.compilerId}`));
       return {
         hardwareId: metrics.hardwareId,
         compilerId: c.compilerId,
