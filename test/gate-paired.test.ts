@@ -131,6 +131,15 @@ describe('paired gate', () => {
     expect(pairedLogRatios(h, b).map((d) => d.toFixed(6))).toEqual(Array(4).fill(Math.log(1.1).toFixed(6)));
     const excluded = { ...h, interleaving: { ...h.interleaving, disturbance: { ...h.interleaving.disturbance, excludedRounds: [1, 2] } } };
     expect(pairedLogRatios(excluded, b)).toHaveLength(2);
+    // A call of the head preempted for 10× its time (the other side's worker busy on the shared core)
+    // leaves its round's log-ratio where it was: rounds are compared by their median calls.
+    const threeCalls = (c: CompletedCase, edit: (x: number, i: number) => number = (x) => x): CompletedCase => ({
+      ...c,
+      samples: c.samples.flatMap((x) => [x, x, x]).map(edit),
+      interleaving: { ...c.interleaving, callsPerRound: 3 },
+    });
+    const preempted = threeCalls(h, (x, i) => (i === 4 ? x * 10 : x));
+    expect(pairedLogRatios(preempted, threeCalls(b)).map((d) => d.toFixed(6))).toEqual(Array(4).fill(Math.log(1.1).toFixed(6)));
     expect(sideChanges(b, { ...h, compiler: { ...h.compiler, versions: { 'onnxruntime-node': '1.29.0', extra: '1' } } })).toEqual([
       'extra (none) → 1',
       'onnxruntime-node 1.30.0 → 1.29.0',

@@ -1,12 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { disturbedRounds } from '../src/harness/anchor.ts';
-import { judgedPartner, quietSamples, roundMeans, roundRatios } from '../src/results/ratios.ts';
+import { judgedPartner, quietSamples, roundMeans, roundMedians, roundRatios } from '../src/results/ratios.ts';
 import type { CompletedCase } from '../src/results/schema.ts';
 import { makeRun } from './support/synthetic-run.ts';
 
 describe('per-round ratios', () => {
   it('averages each round of calls', () => {
     expect(roundMeans([1, 3, 2, 4, 9], 2)).toEqual([2, 3]); // the partial last round is dropped
+  });
+
+  it('takes the median of each round of calls, so that one preempted call does not move it', () => {
+    // Rounds of 3 and of 4 calls; the 11 is a call preempted for 10 ms; the partial last round is dropped.
+    expect(roundMedians([1, 11, 1.2, 2, 1, 3], 3)).toEqual([1.2, 2]);
+    expect(roundMedians([4, 1, 3, 2, 9], 4)).toEqual([2.5]);
+    expect(roundMeans([1, 11, 1.2], 3)[0]).toBeCloseTo(4.4, 12);
   });
 
   it('divides round by round, with different calls per round on each side', () => {

@@ -21,7 +21,7 @@ import { summarizeLatency } from '../harness/summary.ts';
 import { getProfile } from '../profiles.ts';
 import type { PlannedCase, RunPlan } from '../plan.ts';
 import type { Measured } from '../run-case.ts';
-import { quietSamples, roundMeans } from '../results/ratios.ts';
+import { quietSamples, roundMedians } from '../results/ratios.ts';
 import type { CaseResult, Correctness, FailurePhase } from '../results/schema.ts';
 import { deriveSeed } from '../stats/prng.ts';
 import { WorkerClient, WorkerError } from '../worker/client.ts';
@@ -51,17 +51,17 @@ export const PAIRED_DISTURBANCE_TOLERANCE = 0.25;
 export const MIN_QUIET_PAIRS = 4;
 
 /** The rounds (0-based, ascending) in which either side was disturbed; none when too few would stay. Pure. */
-export function disturbedPairs(headMeans: readonly number[], baseMeans: readonly number[], tolerance = PAIRED_DISTURBANCE_TOLERANCE): number[] {
-  const rounds = Math.min(headMeans.length, baseMeans.length);
+export function disturbedPairs(headRounds: readonly number[], baseRounds: readonly number[], tolerance = PAIRED_DISTURBANCE_TOLERANCE): number[] {
+  const rounds = Math.min(headRounds.length, baseRounds.length);
   const medianOf = (values: readonly number[]): number => {
     const sorted = values.slice(0, rounds).sort((a, b) => a - b);
     return sorted.length === 0 ? 0 : ((sorted[Math.floor((sorted.length - 1) / 2)] as number) + (sorted[Math.ceil((sorted.length - 1) / 2)] as number)) / 2;
   };
-  const headMedian = medianOf(headMeans);
-  const baseMedian = medianOf(baseMeans);
+  const headMedian = medianOf(headRounds);
+  const baseMedian = medianOf(baseRounds);
   const excluded: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    if ((headMeans[r] as number) > headMedian * (1 + tolerance) || (baseMeans[r] as number) > baseMedian * (1 + tolerance)) excluded.push(r);
+    if ((headRounds[r] as number) > headMedian * (1 + tolerance) || (baseRounds[r] as number) > baseMedian * (1 + tolerance)) excluded.push(r);
   }
   return rounds - excluded.length >= MIN_QUIET_PAIRS ? excluded : [];
 }
@@ -381,6 +381,8 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
         // The worker ran the model already (its compile, the output check): one warm-up call will do.
         warmupMinCalls: 1,
         judgedArm: 1,
+        // Stop on the precision of the ratio the gate judges: of the rounds' median calls.
+        roundStatistic: 'median',
         ...(paired ? { order: (r: number) => order(offset + r) } : {}),
         ...(calls === undefined ? {} : { callsPerRound: calls }),
         ...(untimedFirst === undefined ? {} : { untimedFirst }),
@@ -396,8 +398,9 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
     calls = measured.callsPerRound;
     untimedFirst = measured.untimedFirst;
     measured.samples.forEach((armSamples, arm) => (samples[arm] as number[]).push(...armSamples));
-    const means = live.map((_, arm) => roundMeans(measured.samples[arm] as number[], (calls as readonly number[])[arm] as number));
-    if (paired) excludedRounds.push(...disturbedPairs(means[0] as number[], means[1] as number[]).map((r) => r + offset));
+    // The rounds as the gate sees them: their median calls (a whole round slowed is a disturbance; one call preempted is not).
+    const medians = live.map((_, arm) => roundMedians(measured.samples[arm] as number[], (calls as readonly number[])[arm] as number));
+    if (paired) excludedRounds.push(...disturbedPairs(medians[0] as number[], medians[1] as number[]).map((r) => r + offset));
     sessionRounds.push(measured.rounds);
     rounds += measured.rounds;
     stoppedBy = measured.stoppedBy;

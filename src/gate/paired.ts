@@ -14,7 +14,7 @@
  */
 import type { MetricsSummary, Reversal } from '../metrics/types.ts';
 import { referenceFor } from '../metrics/reference.ts';
-import { roundMeans } from '../results/ratios.ts';
+import { roundMedians } from '../results/ratios.ts';
 import type { CaseResult, CompletedCase, RunResult } from '../results/schema.ts';
 import { normalCdf } from '../stats/normal.ts';
 import { tInterval, tPValue } from '../stats/hypothesis.ts';
@@ -64,10 +64,14 @@ interface PairedCase {
   readonly changes: readonly string[];
 }
 
-/** ln(head/base) of each quiet round, from the two sides' samples of the same rounds, per session pair. */
+/**
+ * ln(head/base) of each quiet round, from the two sides' samples of the same rounds, per session pair:
+ * the log-ratio of the round's median calls (robust to a call preempted by the other side, see
+ * `roundMedians`).
+ */
 export function pairedLogRatiosBySession(head: CompletedCase, base: CompletedCase): number[][] {
-  const h = roundMeans(head.samples, head.interleaving.callsPerRound);
-  const b = roundMeans(base.samples, base.interleaving.callsPerRound);
+  const h = roundMedians(head.samples, head.interleaving.callsPerRound);
+  const b = roundMedians(base.samples, base.interleaving.callsPerRound);
   const skip = new Set([...head.interleaving.disturbance.excludedRounds, ...base.interleaving.disturbance.excludedRounds]);
   // Both sides were measured in the same rounds of the same session pairs; a file that says otherwise is one session.
   const same = JSON.stringify(head.interleaving.sessionRounds) === JSON.stringify(base.interleaving.sessionRounds);

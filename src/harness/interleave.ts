@@ -32,6 +32,7 @@ async function timeOne(arm: Arm): Promise<number> {
 }
 import { mulberry32 } from '../stats/prng.ts';
 import { stopDecision } from './stopping.ts';
+import { roundMedians } from '../results/ratios.ts';
 
 /**
  * The order of the arms in round `round`: a rotation by `round`, reversed on every other cycle
@@ -72,6 +73,11 @@ export interface InterleaveOptions extends MeasureOptions {
    * @default 1
    */
   readonly judgedArm?: number;
+  /**
+   * What a round's ratio for adaptive stopping is taken of: each arm's mean call, or its median call
+   * (paired runs, whose gate judges the rounds' medians). @default 'mean'
+   */
+  readonly roundStatistic?: 'mean' | 'median';
   /** The order of the arms in each round; by default {@link roundOrder}. */
   readonly order?: (round: number) => readonly number[];
   /** Rounds a session needs before it may stop. @default 8 */
@@ -204,6 +210,11 @@ export async function measureInterleaved(
   // model's first call after a switch took 20% longer. Such an arm's block starts with an untimed call.
   const untimedFirst = options.untimedFirst ?? warm.latencies.map((l) => l < blockMs);
   const judged = options.judgedArm ?? 1;
+  const roundValue = (arm: number): number => {
+    const times = pending[arm] as number[];
+    if (options.roundStatistic === 'median') return times.length === 0 ? 0 : (roundMedians(times, times.length)[0] as number);
+    return times.reduce((sum, x) => sum + x, 0) / (calls[arm] as number);
+  };
 
   const kept: number[][] = arms.map(() => []);
   const pending: number[][] = arms.map(() => []);
@@ -234,9 +245,8 @@ export async function measureInterleaved(
     }
     position += 1;
     if (position === steps.length) {
-      const mean = (a: number) => (pending[a] as number[]).reduce((sum, x) => sum + x, 0) / (calls[a] as number);
-      const partner = judged < arms.length ? mean(judged) : 0;
-      if (partner > 0) ratios.push(mean(0) / partner);
+      const partner = judged < arms.length ? roundValue(judged) : 0;
+      if (partner > 0) ratios.push(roundValue(0) / partner);
       for (let a = 0; a < arms.length; a++) {
         (kept[a] as number[]).push(...(pending[a] as number[]));
         pending[a] = [];
