@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
-# The GPU measurements of one device session (30 minutes of device time, calls of at most 10 minutes):
-# two calls, each a few parts of scripts/gpu-run.sh-style runs with their own time limits, so that every
-# part returns what it measured even when the next one runs long. Results come back through $OUT.
-#   GPU_CALL=1: measurement fidelity; every archetype under the CUDA compilers (both modes, JAX, TensorRT's
-#               reason); the WebGPU stacks and ONNX Runtime CPU on the same host.
-#   GPU_CALL=2: the blocks at three depths × batches 1, 8, 32 under eager, Inductor, CUDA graphs and JAX
-#               (inputs on the device); then the paired gate on the GPU: A/A and a 10% head-only slowdown.
-#   GPU_CALL=3: fidelity again; users' own models (scripts/export-models.py: convnext_tiny, swin_t and a
-#               BERT with int64 inputs) under ONNX Runtime on the host CPU and PyTorch on the GPU; the
-#               paired gate on the GPU (A/A, and eager slowed by 10% on the head only).
+# The GPU measurements of one device session (30 minutes of device time, calls of at most 10 minutes),
+# in three calls, each a few bench runs with their own time limits, so that every part returns what it
+# measured even when the next one runs long. Every case is measured in one session (--sessions 1): on
+# the GPU a case's cost is its compiles, and a second session doubled them. What a call writes is packed
+# into $OUT/call-<N>.tgz (the device tool brings back at most 8 files).
+#   GPU_CALL=1: measurement fidelity; users' own models (scripts/export-models.py: convnext_tiny, swin_t
+#               and a BERT with int64 inputs) under ONNX Runtime on the host CPU and PyTorch on the GPU;
+#               every archetype under the CUDA compilers (both modes, JAX, TensorRT's reason).
+#   GPU_CALL=2: the users' models under PyTorch eager and Inductor on the GPU; the paired gate on the
+#               GPU with eager and Inductor (A/A and eager 10% slower: both cut off by Inductor's cold
+#               compiles on two sides at once, beyond the 30 s case limit — see call 3).
+#   GPU_CALL=3: the users' models again (the converter now has GatherElements and ScatterND); the
+#               paired gate with eager on device and end to end (A/A and 10%); then the archetype cases
+#               of the device-resident compilers that the first call did not reach (ARCHETYPE_COMPILERS).
 # Used as: device run, carry .devicekit: source .devicekit/on-device.sh && GPU_CALL=1 bash scripts/gpu-session.sh
 set -uo pipefail
-out=${OUT:-out}
-mkdir -p "$out"
+final=${OUT:-out}
+out=$(mktemp -d)
+mkdir -p "$final"
+trap 'tar czf "$final/call-${GPU_CALL:-1}.tgz" -C "$out" . ; ls -la "$out"' EXIT
 export PYTHONUNBUFFERED=1 TORCHINDUCTOR_FX_GRAPH_CACHE=1
 archetypes=resnet-like,mobilenetv2-like,vit-like,mixer-like
 blocks=resnet-basic,mbv2-inverted,convnext,vit-encoder,mixer,plain-conv
@@ -26,6 +32,7 @@ run() {
   shift 3
   local start
   start=$(date +%s)
+  rm -f results/latest.json results/base.json
   GCB_CASE_TIMEOUT_MS=$limit timeout --foreground -k 30 -s INT "$seconds" node --import tsx src/cli/bench.ts --profile quick "$@" > "$out/$name.log" 2>&1
   echo "bench exit: $? after $(( $(date +%s) - start )) s" >> "$out/$name.log"
   cp results/latest.json "$out/$name.json" 2>/dev/null
@@ -36,31 +43,36 @@ run() {
   tail -1 "$out/$name.log"
 }
 
+vendor=torch-eager-cuda,torch-eager-cuda-e2e,torch-inductor-cuda,torch-inductor-cuda-e2e,torch-cudagraphs-cuda,torch-cudagraphs-cuda-e2e,jax-xla-cuda,jax-xla-cuda-e2e,tensorrt-cuda
 case "${GPU_CALL:-1}" in
   1)
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/gpu.csv" 2>&1
-    model=$(node --import tsx scripts/worker-model.ts resnet-like)
-    timeout 100 python3 workers/python/fidelity.py --model-json "$model" --batch 8 --compiler torch-inductor-cuda > "$out/fidelity.log" 2>&1
-    echo "fidelity exit $?" >> "$out/fidelity.log"; tail -3 "$out/fidelity.log"
-    vendor=torch-eager-cuda,torch-eager-cuda-e2e,torch-inductor-cuda,torch-inductor-cuda-e2e,torch-cudagraphs-cuda,torch-cudagraphs-cuda-e2e,jax-xla-cuda,jax-xla-cuda-e2e,tensorrt-cuda
-    COPY_MD=1 run gpu-vendor-archetypes 330 120000 --hardware gpu --no-gate --model "$archetypes" --compiler "$vendor"
-    COPY_MD=1 run gpu-webgpu 130 60000 --hardware all --no-gate --model "$archetypes" --compiler ort-cpu-disabled,ort-cpu-all,ort-webgpu-disabled,ort-webgpu-all,tfjs-webgpu,tfjs-webgpu-compute
-    ;;
-  2)
-    run gpu-vendor-blocks 400 120000 --hardware gpu --no-gate --model "$blocks" --compiler torch-eager-cuda,torch-inductor-cuda,torch-cudagraphs-cuda,jax-xla-cuda
-    # The paired gate on the GPU: the same tree on both sides (A/A), then the head's eager slowed by 10%.
-    KEEP_BASE=1 run gpu-paired-aa 75 60000 --hardware gpu --compare . --model "$archetypes" --compiler torch-eager-cuda,jax-xla-cuda,torch-eager-cuda-e2e
-    KEEP_BASE=1 GCB_TEST_SLOWDOWN_HEAD='torch-eager-cuda=10%' run gpu-paired-slow 75 60000 --hardware gpu --compare . --model "$archetypes" --compiler torch-eager-cuda,jax-xla-cuda,torch-eager-cuda-e2e
-    ;;
-  3)
     model=$(node --import tsx scripts/worker-model.ts resnet-like)
     timeout 50 python3 workers/python/fidelity.py --model-json "$model" --batch 8 --compiler torch-inductor-cuda --blocks 10 > "$out/fidelity.log" 2>&1
     echo "fidelity exit $?" >> "$out/fidelity.log"; tail -3 "$out/fidelity.log"
     timeout 70 python3 scripts/export-models.py > "$out/export.log" 2>&1
     echo "export exit $?" >> "$out/export.log"; tail -2 "$out/export.log"
-    COPY_MD=1 run user-models 150 60000 --dir examples/user-models --hardware all --no-gate --batch 1,8,16 --compiler ort-cpu-disabled,ort-cpu-all,torch-eager-cuda,torch-inductor-cuda
-    run gpu-paired-aa 60 30000 --hardware gpu --compare . --model "$archetypes" --compiler torch-eager-cuda,torch-eager-cuda-e2e
-    GCB_TEST_SLOWDOWN_HEAD='torch-eager-cuda=10%' run gpu-paired-slow 60 30000 --hardware gpu --compare . --model "$archetypes" --compiler torch-eager-cuda,torch-eager-cuda-e2e
-    rm -f "$out/gpu-paired-aa.json"
+    COPY_MD=1 run user-models 110 60000 --sessions 1 --dir examples/user-models --hardware all --no-gate --batch 1,8,16 --compiler ort-cpu-disabled,ort-cpu-all,torch-eager-cuda,torch-inductor-cuda
+    COPY_MD=1 run gpu-vendor-archetypes 290 120000 --sessions 1 --hardware gpu --no-gate --model "$archetypes" --compiler "$vendor"
+    ;;
+  2)
+    # Users' own models under PyTorch on the GPU (the models exported again: a fresh machine is bare).
+    timeout 70 python3 scripts/export-models.py > "$out/export.log" 2>&1
+    echo "export exit $?" >> "$out/export.log"; tail -1 "$out/export.log"
+    COPY_MD=1 run user-models-gpu 200 60000 --sessions 1 --dir examples/user-models --hardware gpu --no-gate --batch 1,16 --compiler torch-eager-cuda,torch-inductor-cuda
+    # The paired gate on the GPU: the same tree on both sides (A/A), then the head's eager slowed by 10%.
+    KEEP_BASE=1 COPY_MD=1 run gpu-paired-aa 120 30000 --hardware gpu --compare . --model resnet-like,mobilenetv2-like,vit-like --compiler torch-eager-cuda,torch-inductor-cuda
+    KEEP_BASE=1 COPY_MD=1 GCB_TEST_SLOWDOWN_HEAD='torch-eager-cuda=10%' run gpu-paired-slow 120 30000 --hardware gpu --compare . --model resnet-like,mobilenetv2-like,vit-like --compiler torch-eager-cuda,torch-inductor-cuda
+    ;;
+  3)
+    # Users' models again, with the converter's GatherElements (Swin) and ScatterND (BERT's mask).
+    timeout 70 python3 scripts/export-models.py > "$out/export.log" 2>&1
+    echo "export exit $?" >> "$out/export.log"; tail -1 "$out/export.log"
+    COPY_MD=1 run user-models-gpu 140 60000 --sessions 1 --dir examples/user-models --hardware gpu --no-gate --batch 1,16 --compiler torch-eager-cuda,torch-inductor-cuda
+    # The paired gate on the GPU (eager compiles in well under a second on each side): A/A, then the head's eager slowed by 10%.
+    KEEP_BASE=1 COPY_MD=1 run gpu-paired-aa 90 30000 --hardware gpu --compare . --model "$archetypes" --compiler torch-eager-cuda,torch-eager-cuda-e2e
+    KEEP_BASE=1 COPY_MD=1 GCB_TEST_SLOWDOWN_HEAD='torch-eager-cuda=10%' run gpu-paired-slow 90 30000 --hardware gpu --compare . --model "$archetypes" --compiler torch-eager-cuda,torch-eager-cuda-e2e
+    # The archetype cases the first call's time limit cut off, the compilers on device-resident inputs first.
+    COPY_MD=1 run gpu-vendor-archetypes-rest "${ARCHETYPES_REST_SECONDS:-170}" 120000 --sessions 1 --hardware gpu --no-gate --model "$archetypes" --compiler "${ARCHETYPE_COMPILERS:-tensorrt-cuda,torch-eager-cuda,torch-inductor-cuda,torch-cudagraphs-cuda}"
     ;;
 esac

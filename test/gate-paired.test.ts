@@ -70,6 +70,25 @@ describe('paired gate', () => {
     expect(v.summaryLine).toMatch(/^FAIL: 1\d regressions, \d+ slower groups? \([^)]*cpu\/ort-cpu-all[^)]*\), 0 reversals; judged 36 of 36 cases/);
   });
 
+  it('does not call a change the disagreement of one case’s own two session pairs, which the run’s others do not share', () => {
+    // One case's second session pair runs 30% slower on the head side only (a pair placed badly), while
+    // every other case's pairs agree: the run's inflation stays small, and that case is judged on its
+    // own pairs' disagreement (one degree of freedom), not taken for a 14% slowdown.
+    const { head, base } = makePairedRuns(matrix(), { seed: 21, rounds: 12 });
+    const key = 'archetypes/vit-like/ort-cpu-all/b=4';
+    const odd = head.cases.find((c) => c.key === key) as CompletedCase;
+    const firstPair = (odd.interleaving.sessionRounds[0] as number) * odd.interleaving.callsPerRound;
+    const skewed = { ...head, cases: head.cases.map((c) => (c.key === key ? { ...odd, samples: odd.samples.map((x, i) => (i >= firstPair ? x * 1.3 : x)) } : c)) };
+    const { verdict } = evaluate({ run: skewed, base, baseline: undefined, config: DEFAULT_GATE_CONFIG, harnessErrors: [], requireBaseline: false });
+    const judged = verdict?.cases.find((c) => c.key === key);
+    expect(judged?.kind).toBe('unchanged');
+    expect(judged?.paired?.ratio).toBeGreaterThan(1.1);
+    expect(judged?.paired?.method).toMatch(/variance between its own pairs, which disagreed \(1 df\)/);
+    expect(verdict?.problems).toEqual([]);
+    // The odd case is left out of the run's inflation: the other cases keep their intervals.
+    expect(verdict?.cases.find((c) => c.key === 'archetypes/vit-like/ort-cpu-all/b=1')?.paired?.method).toMatch(/inflated ×1\.\d\d for the pairs' bias/);
+  });
+
   it('finds a uniform 3% slowdown of a compiler at the compiler level, below every case threshold', () => {
     // 24 cases of the compiler (4 models × 6 batches), each alone too noisy to call 3%.
     const v = judge(matrix((s) => (s.compiler === 'ort-cpu-basic' ? { ...s, headFactor: 1.03 } : s), [1, 2, 4, 8, 16, 32]));

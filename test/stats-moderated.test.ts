@@ -1,3 +1,4 @@
+import { fUpperTail } from '../src/stats/f-distribution.ts';
 import { describe, expect, it } from 'vitest';
 import { digamma, fitVariancePrior, moderatedVariance, trigamma, trigammaInverse } from '../src/stats/moderated.ts';
 import { mulberry32 } from '../src/stats/prng.ts';
@@ -48,5 +49,15 @@ describe('moderated variances (Smyth 2004)', () => {
     expect(moderatedVariance({ df: 4, variance: 1 }, 6, 1)).toEqual({ variance: 2, df: 5 });
     expect(moderatedVariance({ df: Infinity, variance: 1 }, 6, 1)).toEqual({ variance: 1, df: Infinity });
     expect(() => fitVariancePrior([1], 1)).toThrow('a variance prior needs at least 2 positive variances, got 1');
+  });
+});
+
+describe('the F distribution’s upper tail', () => {
+  it('matches tabulated 95% quantiles, and the χ² limit for infinite denominator degrees of freedom', () => {
+    expect(fUpperTail(4.964603, 1, 10)).toBeCloseTo(0.05, 6);
+    expect(fUpperTail(5.786135, 2, 5)).toBeCloseTo(0.05, 6);
+    expect(fUpperTail(3.841459, 1, Infinity)).toBeCloseTo(0.05, 6);
+    expect(fUpperTail(0, 1, 10)).toBe(1);
+    expect(() => fUpperTail(1, 0, 10)).toThrow(/degrees of freedom > 0, got 0 and 10/);
   });
 });

@@ -62,8 +62,9 @@ Options (each also settable as the variable in brackets):
   --no-confirm         fail on the gate's first findings, without measuring their cases again
   --seed <n>           seed of the paired rounds' order (default: from the two commits)
   --rounds <n>         paired runs: exactly n rounds per case instead of stopping adaptively
-  --sessions <n>       paired runs: session pairs per case, each compiled afresh (default 2); with
-                       --rounds, what pnpm bench:calibrate-paired splits into sub-runs
+  --sessions <n>       sessions per case, each compiled afresh (default: the profile's, 2); in paired
+                       runs session pairs, and with --rounds what pnpm bench:calibrate-paired splits
+                       into sub-runs. --sessions 1 halves a run of slow compiles (the GPU matrix)
   -t <pattern>         only cases whose name matches (Vitest's test name filter)
   -h, --help           this text
 
@@ -287,7 +288,8 @@ async function main(): Promise<number> {
     pairedSessions: sessionsText === undefined ? PAIRED_SESSIONS : Number(sessionsText),
     project,
     specDir,
-    cases: planned.cases,
+    // Paired runs take the sessions from pairedSessions; a single run's cases from the option, where given.
+    cases: comparison === null && sessionsText !== undefined ? planned.cases.map((c) => ({ ...c, sessions: Number(sessionsText) })) : planned.cases,
     comparisonGroups: groups.groups,
     compare,
   };

@@ -17,6 +17,7 @@ import { referenceFor } from '../metrics/reference.ts';
 import { roundMedians } from '../results/ratios.ts';
 import type { CaseResult, CompletedCase, RunResult } from '../results/schema.ts';
 import { normalCdf } from '../stats/normal.ts';
+import { fUpperTail } from '../stats/f-distribution.ts';
 import { tInterval, tPValue } from '../stats/hypothesis.ts';
 import { fitVariancePrior, moderatedVariance, type VariancePrior } from '../stats/moderated.ts';
 import { aggregateLogRatios, benjaminiHochberg, holm } from '../stats/paired.ts';
@@ -61,6 +62,10 @@ interface PairedCase {
   /** Its standard error, between session pairs included (see {@link moderate}). */
   readonly se: number;
   readonly df: number;
+  /** The session pairs' inflation of the round variance in the case's latency class (1: none). */
+  readonly inflation: number;
+  /** Whether the case's own pairs disagreed beyond that, so that its own between-pair variance was used. */
+  readonly ownSessionEffect: boolean;
   readonly changes: readonly string[];
 }
 
@@ -109,60 +114,123 @@ const latencyClass = (c: CompletedCase): number => Math.floor(Math.log10(Math.ma
 /** Cases a latency class needs for a prior of its own; with fewer, the run's prior serves. */
 const MIN_CLASS_CASES = 8;
 
+/** A case whose own session pairs disagree beyond this p (against the run's inflation) keeps its own between-pair variance. */
+export const OWN_SESSION_EFFECT_P = 0.001;
+
+type RawCase = { key: string; head: CompletedCase; base: CompletedCase; sessions: number[][]; changes: string[] };
+
 /**
- * A case's change and its standard error, between session pairs included. Each case is measured over
- * two session pairs, compiled afresh: the rounds of one pair share whatever bias the pair's memory
- * placement gives it (on the 2-core VM up to 30% for sub-millisecond models), so the variance of the
- * case's mean is that between its pairs' means — of which one case has a single degree of freedom.
- * That estimate is moderated (Smyth's limma, src/stats/moderated.ts): a prior fitted to the run's cases
- * of the same latency class, its weight d₀ estimated from how much their variances agree; never below
- * the variance the rounds alone give. Tested with Student t on d₀ + pairs − 1 degrees of freedom.
+ * A case's change and its standard error. Each case is measured over session pairs compiled afresh
+ * (two in a run); a pair can carry a bias of its own (where its memory landed), which no number of
+ * rounds removes. A case's own two pairs say little about that (one degree of freedom), so the model
+ * is fitted to the run, as limma (Smyth 2004) does for variances:
+ * - the rounds' variance within the pairs, moderated towards a prior fitted to the cases of the same
+ *   latency class (many degrees of freedom where the cases agree);
+ * - times an inflation λ ≥ 1 for the session pairs' bias, common to the class: the mean over its cases
+ *   of F = (variance between the pairs' means, scaled by their rounds) / (the moderated within variance),
+ *   which is 1 without any bias between pairs;
+ * - a case whose own pairs disagree far beyond λ (p < OWN_SESSION_EFFECT_P) keeps its own between-pair
+ *   variance, on its own degrees of freedom: a session bias of that case alone is not taken for a change.
+ * A shift of the head moves every pair alike and leaves F as it is, so the test keeps its power.
+ * Tested with Student t on the moderated degrees of freedom.
  */
-function moderate(raw: readonly { key: string; head: CompletedCase; base: CompletedCase; sessions: number[][]; changes: string[] }[]): PairedCase[] {
+function moderate(raw: readonly RawCase[]): PairedCase[] {
   const stats = raw.map((c) => {
     const means = c.sessions.map(mean);
+    const counts = c.sessions.map((x) => x.length);
     const d = c.sessions.flat();
-    const within = c.sessions.reduce((a, sess) => a + sess.reduce((b, x) => b + (x - mean(sess)) ** 2, 0), 0) / Math.max(1, d.length - c.sessions.length);
-    const perSession = d.length / Math.max(1, c.sessions.length);
-    // The floor: what the rounds alone say the variance of a pair's mean is.
-    const floor = within / Math.max(1, perSession);
-    // Unclamped: the prior is fitted to the distribution of these estimates as they come.
-    return { ...c, d, means, floor, between: means.length > 1 ? Math.max(variance(means), 1e-12) : null, cls: latencyClass(c.base) };
+    const n = d.length;
+    const dfWithin = n - c.sessions.length;
+    const within = dfWithin > 0 ? c.sessions.reduce((a, x, j) => a + x.reduce((b, v) => b + (v - (means[j] as number)) ** 2, 0), 0) / dfWithin : null;
+    const weighted = means.reduce((a, m, j) => a + m * (counts[j] as number), 0) / Math.max(1, n);
+    // The between-pairs mean square: of the same expectation as the within variance when pairs carry no bias.
+    const betweenMs = means.length > 1 ? means.reduce((a, m, j) => a + (counts[j] as number) * (m - weighted) ** 2, 0) / (means.length - 1) : null;
+    // Var(mean of the pairs' means) per unit of round variance: Σ 1/n_j / P².
+    const spread = counts.reduce((a, k) => a + 1 / k, 0) / means.length ** 2;
+    return { c, means, d, dfWithin, within, betweenMs, spread, cls: latencyClass(c.base) };
   });
-  const fit = (values: number[]): VariancePrior | null => (values.length >= 2 ? fitVariancePrior(values, 1) : null);
-  const runPrior = fit(stats.flatMap((s) => (s.between === null ? [] : [s.between])));
-  const priorOf = new Map<number, VariancePrior | null>();
-  for (const cls of new Set(stats.map((s) => s.cls))) {
-    const inClass = stats.flatMap((s) => (s.cls === cls && s.between !== null ? [s.between] : []));
-    priorOf.set(cls, inClass.length >= MIN_CLASS_CASES ? fit(inClass) : runPrior);
-  }
+  const priorOf = (values: number[], df: number): VariancePrior | null => {
+    const usable = values.filter((v) => v > 0);
+    return usable.length >= 2 ? fitVariancePrior(usable, df) : null;
+  };
+  const classes = [...new Set(stats.map((s) => s.cls))];
+  const inClass = (cls: number) => {
+    const members = stats.filter((s) => s.cls === cls);
+    return members.length >= MIN_CLASS_CASES ? members : stats;
+  };
+  const fitted = new Map(
+    classes.map((cls) => {
+      const members = inClass(cls).filter((s) => s.within !== null && s.within > 0);
+      // The cases' within variances have their own degrees of freedom; the prior is fitted on the most common.
+      const df = members.length === 0 ? 1 : (median(members.map((s) => s.dfWithin)) as number);
+      const prior = priorOf(members.map((s) => s.within as number), df);
+      const moderated = (s: (typeof stats)[number]) =>
+        s.within === null || prior === null ? { variance: s.within ?? 0, df: Math.max(1, s.dfWithin) } : moderatedVariance(prior, s.within, s.dfWithin);
+      const ratios = members.flatMap((s) => {
+        const w = moderated(s);
+        return s.betweenMs === null || !(w.variance > 0) ? [] : [{ f: s.betweenMs / w.variance, d1: s.means.length - 1, d2: Number.isFinite(w.df) ? w.df : 1e6 }];
+      });
+      const inflation = sessionInflation(ratios);
+      return [cls, { moderated, inflation }] as const;
+    }),
+  );
   return stats.map((s) => {
-    const pairs = s.means.length;
-    const prior = priorOf.get(s.cls) ?? null;
-    let between: number;
-    let df: number;
-    if (s.between === null || prior === null) {
-      // One pair (or no prior): only the rounds' variance, on their degrees of freedom.
-      between = s.between ?? s.floor;
-      df = Math.max(1, s.d.length - 1);
-    } else {
-      const moderated = moderatedVariance(prior, s.between, pairs - 1);
-      between = Math.max(s.floor, moderated.variance);
-      df = moderated.df;
+    const model = fitted.get(s.cls) as { moderated: (x: typeof s) => { variance: number; df: number }; inflation: number };
+    const w = model.moderated(s);
+    let variance = model.inflation * w.variance * s.spread;
+    let df = Number.isFinite(w.df) ? w.df : 1e6;
+    let ownSessionEffect = false;
+    if (s.betweenMs !== null && w.variance > 0) {
+      const f = s.betweenMs / (model.inflation * w.variance);
+      if (fUpperTail(f, s.means.length - 1, df) < OWN_SESSION_EFFECT_P) {
+        // This case's pairs disagree on their own: its change is known only as well as its pairs agree.
+        ownSessionEffect = true;
+        variance = s.betweenMs * s.spread;
+        df = s.means.length - 1;
+      }
+    } else if (s.betweenMs !== null && w.variance === 0) {
+      variance = s.betweenMs * s.spread;
+      df = s.means.length - 1;
     }
     return {
-      key: s.key,
-      head: s.head,
-      base: s.base,
-      sessions: s.sessions,
+      key: s.c.key,
+      head: s.c.head,
+      base: s.c.base,
+      sessions: s.c.sessions,
       d: s.d,
       mean: mean(s.means),
-      se: Math.sqrt(between / Math.max(1, pairs)),
+      se: Math.sqrt(variance),
       df,
-      changes: s.changes,
+      inflation: model.inflation,
+      ownSessionEffect,
+      changes: s.c.changes,
     };
   });
 }
+
+/**
+ * λ: the mean variance ratio F of the cases, leaving out those whose own pairs disagree beyond it
+ * (p < OWN_SESSION_EFFECT_P), so that one case's bad pair does not widen every other case's interval.
+ * Starts from the median (F(1, ∞)'s median is 0.455) and takes the mean of the cases kept, a few times.
+ */
+export function sessionInflation(ratios: readonly { f: number; d1: number; d2: number }[]): number {
+  if (ratios.length === 0) return 1;
+  let inflation = Math.max(1, (median(ratios.map((r) => r.f)) as number) / 0.455);
+  for (let step = 0; step < 5; step++) {
+    const kept = ratios.filter((r) => fUpperTail(r.f / inflation, r.d1, r.d2) >= OWN_SESSION_EFFECT_P);
+    const next = kept.length === 0 ? inflation : Math.max(1, mean(kept.map((r) => r.f)));
+    if (Math.abs(next - inflation) < 1e-9) break;
+    inflation = next;
+  }
+  return inflation;
+}
+
+const median = (xs: readonly number[]): number | null => {
+  if (xs.length === 0) return null;
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
 
 /** `onnxruntime-node 1.30.0 → 1.31.0`, one entry per package that differs; and a changed model. */
 export function sideChanges(base: CaseResult, head: CaseResult): string[] {
@@ -201,7 +269,7 @@ export function pairedGate(input: PairedInput): Verdict {
   const notes: string[] = [];
   const cases: CaseVerdict[] = [];
   const paired: PairedCase[] = [];
-  const measuredCases: { key: string; head: CompletedCase; base: CompletedCase; sessions: number[][]; changes: string[] }[] = [];
+  const measuredCases: RawCase[] = [];
 
   for (const key of [...headCases.keys()].sort(byString)) {
     const h = headCases.get(key) as CaseResult;
@@ -267,7 +335,9 @@ export function pairedGate(input: PairedInput): Verdict {
       pFaster: test.pFaster,
       qSlower: (slower.tests[i] as { adjusted: number }).adjusted,
       threshold: settings.caseThreshold,
-      method: `Student t on the mean log-ratio head/base of ${c.sessions.length} session pair${c.sessions.length === 1 ? '' : 's'}, variance between pairs moderated with the run's (${c.df} df)`,
+      method: c.ownSessionEffect
+        ? `Student t on the mean log-ratio head/base of ${c.sessions.length} session pairs, on the variance between its own pairs, which disagreed (${c.df} df)`
+        : `Student t on the mean log-ratio head/base of ${c.sessions.length} session pair${c.sessions.length === 1 ? '' : 's'}, round variance moderated with the run's and inflated ×${c.inflation.toFixed(2)} for the pairs' bias (${Math.round(c.df)} df)`,
       rounds: c.d.length,
       excludedRounds: c.head.interleaving.disturbance.excludedRounds.length,
       headMedianMs: c.head.latency.median,

@@ -17,6 +17,7 @@ export { normalCdf, erfc } from './normal.ts';
 export { ols, type OlsFit } from './ols.ts';
 export { normalUpperTail, normalDensity, normalQuantile } from './normal.ts';
 export { logGamma, logBeta, regularizedBeta, regularizedGammaP, regularizedGammaQ } from './special.ts';
+export { fUpperTail } from './f-distribution.ts';
 export { studentTCdf, studentTUpperTail, studentTDensity, studentTQuantile } from './student-t.ts';
 export { ALTERNATIVES, tPValue, tInterval, type Alternative, type Interval } from './hypothesis.ts';
 export {

@@ -136,6 +136,19 @@ def gather(x, idx, axis):
     return jnp.take(x, idx, axis=axis, mode='clip')
 
 
+def gather_elements(x, idx, axis):
+    idx = idx.astype(jnp.int32)
+    return jnp.take_along_axis(x, jnp.where(idx < 0, idx + x.shape[axis], idx), axis=axis)
+
+
+def scatter_nd(data, idx, updates, reduction):
+    """ONNX ScatterND (see the PyTorch op of the same name)."""
+    idx = idx.astype(jnp.int32)
+    key = tuple(jnp.where(idx[..., i] < 0, idx[..., i] + data.shape[i], idx[..., i]) for i in range(idx.shape[-1]))
+    at = data.at[key]
+    return at.add(updates.astype(data.dtype)) if reduction == 'add' else at.set(updates.astype(data.dtype))
+
+
 def expand(x, shape): return jnp.broadcast_to(x, shape)
 def tile(x, repeats): return jnp.tile(x, repeats)
 

@@ -527,7 +527,9 @@ def _identity(c: Ctx) -> Val:
     if c.node.op == 'Dropout':
         if c.output_used(1):
             raise c.unsupported('the mask output is used (training mode)')
-        if c.has(2) and c.val(2).const and bool(c.np(2, 'training_mode').reshape(-1)[0]):
+        # A ratio of 0 drops nothing, in training mode too (torchvision's Swin exports its attention so).
+        drops = not (c.has(1) and c.val(1).const and float(c.np(1, 'ratio').reshape(-1)[0]) == 0.0)
+        if drops and c.has(2) and c.val(2).const and bool(c.np(2, 'training_mode').reshape(-1)[0]):
             raise c.unsupported('training_mode is true')
     return c.val(0)
 
@@ -742,6 +744,19 @@ def _gather(c: Ctx) -> Val:
             return c.call('select', c.val(0), axis, int(indices))
         return c.call('take', c.val(0), c.const(indices), axis)
     return c.call('gather', c.val(0), c.val(1), axis)
+
+
+@op('GatherElements')
+def _gather_elements(c: Ctx) -> Val:
+    return c.call('gather_elements', c.val(0), c.val(1), c.axis(c.attr('axis', 0), c.rank(0)))
+
+
+@op('ScatterND')
+def _scatter_nd(c: Ctx) -> Val:
+    reduction = c.attr('reduction', 'none')
+    if reduction not in ('none', 'add'):
+        raise c.unsupported(f'reduction "{reduction}"')
+    return c.call('scatter_nd', c.val(0), c.val(1), c.val(2), reduction)
 
 
 @op('Expand')

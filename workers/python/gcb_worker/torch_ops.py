@@ -136,6 +136,19 @@ def gather(x, idx, axis):
     return take(x, idx, axis)
 
 
+def gather_elements(x, idx, axis):
+    idx = idx.to(torch.int64)
+    return torch.gather(x, axis, torch.where(idx < 0, idx + x.shape[axis], idx))
+
+
+def scatter_nd(data, idx, updates, reduction):
+    """ONNX ScatterND: `data` with the slices addressed by the last axis of `idx` replaced by (or, with
+    reduction "add", increased by) `updates`; the input itself is left as it was."""
+    idx = idx.to(torch.int64)
+    key = tuple(torch.where(idx[..., i] < 0, idx[..., i] + data.shape[i], idx[..., i]) for i in range(idx.shape[-1]))
+    return data.index_put(key, updates.to(data.dtype), accumulate=reduction == 'add')
+
+
 def expand(x, shape):
     return x.reshape((1,) * (len(shape) - x.dim()) + tuple(x.shape)).expand(shape)
 

@@ -228,6 +228,27 @@ class ConverterTest(unittest.TestCase):
         self.check([node('Gather', ['x', 'idx'], ['y'], axis=1)], {'x': x}, [x[:, [4, 0, 4], :]], {'idx': np.array([-1, 0, 4], np.int64)})
         self.check([node('Gather', ['x', 'i'], ['y'], axis=1)], {'x': x}, [x[:, 2, :]], {'i': np.array(2, np.int64)})
 
+    def test_gather_elements_and_scatter_nd(self):
+        x = sample(2, 3, 4)
+        idx = np.array([[[0, -1, 2, 1]], [[3, 0, 0, 2]]], np.int64)  # [2, 1, 4]: one gathered row per batch
+        # out[i, j, k] = x[i, j, idx[i, j, k]], of the indices' shape (numpy's take_along_axis would broadcast them)
+        gathered = np.array([[[x[i, j, k % 4] for k in row] for j, row in enumerate(block)] for i, block in enumerate(idx)], np.float32)
+        self.check([node('GatherElements', ['x', 'idx'], ['y'], axis=2)], {'x': x}, [gathered], {'idx': idx})
+        rows = np.array([[1, 2], [0, -3]], np.int64)  # x[1, 2, :] and x[0, 0, :] replaced (or increased)
+        updates = sample(2, 4, seed=3)
+        replaced = x.copy()
+        replaced[1, 2], replaced[0, 0] = updates[0], updates[1]
+        increased = x.copy()
+        increased[1, 2] += updates[0]
+        increased[0, 0] += updates[1]
+        self.check([node('ScatterND', ['x', 'rows', 'upd'], ['y'])], {'x': x}, [replaced], {'rows': rows, 'upd': updates}, opset=16)
+        self.check([node('ScatterND', ['x', 'rows', 'upd'], ['y'], reduction='add')], {'x': x}, [increased], {'rows': rows, 'upd': updates}, opset=16)
+
+    def test_dropout_of_ratio_zero_in_training_mode_is_identity(self):
+        x = sample(2, 4)
+        nodes = [node('Dropout', ['x', 'ratio', 'training'], ['y'])]
+        self.check(nodes, {'x': x}, [x], {'ratio': np.array(0.0, np.float32), 'training': np.array(True)}, opset=13)
+
     def test_expand_where_equal_cast(self):
         x = sample(2, 1, 3)
         self.check([node('Expand', ['x', 'shape'], ['y'])], {'x': x}, [np.broadcast_to(x, (2, 4, 3))], {'shape': np.array([1, 4, 1], np.int64)})
