@@ -65,7 +65,7 @@ case "${GPU_CALL:-1}" in
     KEEP_BASE=1 COPY_MD=1 GCB_TEST_SLOWDOWN_HEAD='torch-eager-cuda=10%' run gpu-paired-slow 120 30000 --hardware gpu --compare . --model resnet-like,mobilenetv2-like,vit-like --compiler torch-eager-cuda,torch-inductor-cuda
     ;;
   3)
-    # Users' models again, with the converter's GatherElements (Swin) and ScatterND (BERT's mask).
+    # Users' models again, with the converter's GatherElements (BERT) and ScatterND (Swin).
     timeout 70 python3 scripts/export-models.py > "$out/export.log" 2>&1
     echo "export exit $?" >> "$out/export.log"; tail -1 "$out/export.log"
     COPY_MD=1 run user-models-gpu 140 60000 --sessions 1 --dir examples/user-models --hardware gpu --no-gate --batch 1,16 --compiler torch-eager-cuda,torch-inductor-cuda

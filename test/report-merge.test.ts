@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_GATE_CONFIG, metricsOptionsFromGateConfig } from '../src/gate/index.ts';
 import { computeMetrics } from '../src/metrics/index.ts';
@@ -84,6 +87,15 @@ describe('merging results from two machines', () => {
     expect(() => checkMergeable([runs[0]!, { file: 'again.json', run: runs[0]!.run }])).toThrow(
       'again.json and test/data/run-amd-epyc-2c.json are both from hardware amd-epyc-2c: merge one run per machine',
     );
+  });
+
+  it('exits 2 (bad input), naming both files, when bench:report is given two runs of one machine', () => {
+    const again = join(mkdtempSync(join(tmpdir(), 'gcb-merge-')), 'again.json');
+    copyFileSync(files[0]!, again);
+    const done = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', files[0]!, again, '--out', '/dev/null'], { encoding: 'utf8', env: { ...process.env, GCB_CLI_NAME: 'bench:report' } });
+    expect(done.stderr).toContain(`bench:report: ${again} and ${files[0]} are both from hardware amd-epyc-2c: merge one run per machine`);
+    expect(done.stderr).not.toContain('a bug');
+    expect(done.status).toBe(2);
   });
 
   it('rejects a results file of another schema version with a clear message', () => {

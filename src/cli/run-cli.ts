@@ -6,6 +6,7 @@ import { GateConfigError } from '../gate/index.ts';
 import { BaselineError } from '../results/baseline.ts';
 import { ResultsFileError } from '../results/run-file.ts';
 import { SelectionError } from '../selection.ts';
+import { MergeError } from '../metrics/cross-hardware.ts';
 
 export class CliError extends Error {
   constructor(
@@ -16,7 +17,7 @@ export class CliError extends Error {
   }
 }
 
-const INPUT_ERRORS = [GateConfigError, BaselineError, ResultsFileError, SelectionError];
+const INPUT_ERRORS = [GateConfigError, BaselineError, ResultsFileError, SelectionError, MergeError];
 
 export async function runCli(main: () => Promise<number>): Promise<void> {
   const name = process.env.GCB_CLI_NAME ?? process.env.npm_lifecycle_event ?? 'bench';

@@ -415,7 +415,7 @@ function aggregateVerdicts(paired: readonly PairedCase[], settings: PairedSettin
   const results = entries.map((e) =>
     aggregateLogRatios(
       e.members.map((m) => ({ estimate: m.mean, se: m.se, df: m.df })),
-      { confidence, threshold: settings.aggregateThreshold },
+      { confidence, threshold: settings.aggregateThreshold, weighting: 'random-effects' },
     ),
   );
   const alpha = settings.falseAlarmRate * SHARES.aggregates;
@@ -427,7 +427,7 @@ function aggregateVerdicts(paired: readonly PairedCase[], settings: PairedSettin
     const kind = (slower.tests[i] as { rejected: boolean }).rejected ? 'regression' : (faster.tests[i] as { rejected: boolean }).rejected ? 'improvement' : 'unchanged';
     const ratio = r.geometricMean;
     const what = `${e.group} ${e.id} (${e.members.length} case${e.members.length === 1 ? '' : 's'})`;
-    const detail = `geometric mean head/base ${ratio === null ? '—' : ratio.toFixed(4)}, ${ciText(r.ci, confidence)}; threshold ${pct(settings.aggregateThreshold)}${changeText(shared)}`;
+    const detail = `geometric mean head/base ${ratio === null ? '—' : ratio.toFixed(4)} (cases weighted by their precision, random effects), ${ciText(r.ci, confidence)}; threshold ${pct(settings.aggregateThreshold)}${changeText(shared)}`;
     const message =
       kind === 'regression'
         ? `regression: ${what} is ${pct((ratio ?? 1) - 1)} slower than ${baseLabel} (${detail})`

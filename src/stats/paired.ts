@@ -53,6 +53,14 @@ export interface AggregateOptions {
   readonly threshold: number;
   /** Sidedness of the interval only ('greater': lower bound; 'less': upper bound); default two-sided. */
   readonly alternative?: Alternative;
+  /**
+   * How the cases are weighted: 'equal' (each case once; the between-case t interval), or
+   * 'random-effects' (each by 1 / (se² + τ²), τ² the spread between cases beyond their own noise by
+   * DerSimonian–Laird, with the Hartung–Knapp interval on k − 1 degrees of freedom, never narrower than
+   * the weights alone say). Random effects let a broad shift show through the precise cases without
+   * trusting any case's se alone: the interval comes from how far the cases scatter. @default 'equal'
+   */
+  readonly weighting?: 'equal' | 'random-effects';
 }
 
 export interface AggregateResult {
@@ -71,8 +79,13 @@ export interface AggregateResult {
   readonly pSlower: number;
   /** p of H0: mean log-ratio >= −ln(1+τ) vs less (an improvement beyond τ). */
   readonly pFaster: number;
-  /** 'between-cases': t over the k >= 2 case estimates, df = k − 1; 'single-case': that case's se. */
-  readonly method: 'between-cases' | 'single-case' | 'none';
+  /**
+   * 'between-cases': t over the k >= 2 case estimates, df = k − 1; 'random-effects': the weighted mean
+   * and Hartung–Knapp interval (df = k − 1); 'single-case': that case's se.
+   */
+  readonly method: 'between-cases' | 'random-effects' | 'single-case' | 'none';
+  /** The random-effects spread between cases τ² (log scale), when weighted so. */
+  readonly tau2?: number;
   readonly note?: string;
 }
 
@@ -111,8 +124,13 @@ export function aggregateLogRatios(cases: readonly CaseLogRatio[], options: Aggr
   let mean: number;
   let se: number;
   let df: number;
-  let method: 'between-cases' | 'single-case';
-  if (k >= 2) {
+  let method: 'between-cases' | 'random-effects' | 'single-case';
+  let tau2: number | undefined;
+  if (k >= 2 && options.weighting === 'random-effects' && cases.every((c) => c.se !== undefined)) {
+    ({ mean, se, tau2 } = randomEffects(cases.map((c) => c.estimate), cases.map((c) => c.se as number)));
+    df = k - 1;
+    method = 'random-effects';
+  } else if (k >= 2) {
     const m = meanAndStandardError(cases.map((c) => c.estimate));
     ({ mean, se } = m);
     df = k - 1;
@@ -137,7 +155,32 @@ export function aggregateLogRatios(cases: readonly CaseLogRatio[], options: Aggr
     pSlower: tPValue(tStatistic(mean, margin, se), df, 'greater'),
     pFaster: tPValue(tStatistic(mean, -margin, se), df, 'less'),
     method,
+    ...(tau2 === undefined ? {} : { tau2 }),
   };
+}
+
+/** Smallest standard error a case is weighted by: a case whose rounds agreed exactly does not take all the weight. */
+const MIN_CASE_SE = 1e-4;
+
+/**
+ * DerSimonian–Laird random-effects mean of estimates y with standard errors s, and its Hartung–Knapp
+ * standard error (the weighted scatter of the cases about the mean over k − 1), never below the one
+ * the weights alone give (the "modified" Hartung–Knapp of Röver et al. 2015).
+ */
+export function randomEffects(y: readonly number[], s: readonly number[]): { mean: number; se: number; tau2: number } {
+  const k = y.length;
+  const v = s.map((x) => Math.max(x, MIN_CASE_SE) ** 2);
+  const w = v.map((x) => 1 / x);
+  const sumW = w.reduce((a, x) => a + x, 0);
+  const fixed = y.reduce((a, x, i) => a + (w[i] as number) * x, 0) / sumW;
+  const q = y.reduce((a, x, i) => a + (w[i] as number) * (x - fixed) ** 2, 0);
+  const c = sumW - w.reduce((a, x) => a + x * x, 0) / sumW;
+  const tau2 = c > 0 ? Math.max(0, (q - (k - 1)) / c) : 0;
+  const ws = v.map((x) => 1 / (x + tau2));
+  const sumWs = ws.reduce((a, x) => a + x, 0);
+  const mean = y.reduce((a, x, i) => a + (ws[i] as number) * x, 0) / sumWs;
+  const hk = y.reduce((a, x, i) => a + (ws[i] as number) * (x - mean) ** 2, 0) / ((k - 1) * sumWs);
+  return { mean, se: Math.sqrt(Math.max(hk, 1 / sumWs)), tau2 };
 }
 
 export interface MinimumEffectPValues {
