@@ -70,7 +70,28 @@ export function disturbedPairs(headRounds: readonly number[], baseRounds: readon
 // The two sides' workers, alive for the whole run (Vitest keeps one process for all spec files in
 // paired mode), started again after one dies.
 
-const workers = new Map<SideName, Promise<WorkerClient>>();
+const workers = new Map<string, Promise<WorkerClient>>();
+
+/**
+ * Which worker process of a side runs a compiler: one shared by all, except onnxruntime-web's, which
+ * fixes its WebAssembly thread count once per process (src/adapters/ort-web.ts) — in one shared worker
+ * `ort-wasm-t1` was unavailable whenever `ort-wasm-t2` came first. Each thread count gets a process.
+ */
+export function workerGroupOf(compilerId: string): string {
+  const wasm = /^ort-wasm-t(\d+)/.exec(compilerId);
+  return wasm === null ? 'shared' : `onnxruntime-web threads=${wasm[1]}`;
+}
+
+/**
+ * Worker processes per side and group: session pair j of a case runs in process pair j mod 2. A
+ * long-lived process carries a bias of its own (where its heap and code landed): on the 2-core VM one
+ * head worker ran a case 35% and another 11% slower than the base's through both session pairs of the
+ * same two processes, and the gate took both for changes. With each pair in processes of its own, such
+ * a bias differs between a case's pairs, and the gate's between-pair variance sees it.
+ */
+export const WORKER_PAIRS = 2;
+
+const workerKey = (side: SideName, group: string, slot: number): string => `${side}/${group}#${slot}`;
 
 function sideTree(plan: RunPlan, side: SideName): string {
   const compare = plan.compare;
@@ -78,12 +99,22 @@ function sideTree(plan: RunPlan, side: SideName): string {
   return side === 'head' ? compare.head.tree : compare.base.tree;
 }
 
-async function workerOf(plan: RunPlan, side: SideName): Promise<WorkerClient> {
-  const existing = workers.get(side);
+async function workerOf(plan: RunPlan, side: SideName, group: string, slot: number): Promise<WorkerClient> {
+  const key = workerKey(side, group, slot);
+  const existing = workers.get(key);
   if (existing !== undefined) {
     const client = await existing.catch(() => null);
     if (client !== null && client.deadReason === null) return client;
-    workers.delete(side);
+    workers.delete(key);
+  }
+  // At most one group of its own per side: the workers of another thread count are let go.
+  if (group !== 'shared') {
+    for (const [other, client] of [...workers]) {
+      if (other.startsWith(`${side}/`) && !other.startsWith(`${side}/shared#`) && !other.startsWith(`${side}/${group}#`)) {
+        workers.delete(other);
+        (await client.catch(() => null))?.kill();
+      }
+    }
   }
   const started = (async () => {
     const sha = side === 'head' ? plan.compare?.head.sha : plan.compare?.base.sha;
@@ -91,7 +122,7 @@ async function workerOf(plan: RunPlan, side: SideName): Promise<WorkerClient> {
     const command = nodeWorkerCommand(tree, plan.compare?.workerCpus ?? null);
     if (command === null) throw new WorkerError(`${tree} has no worker to start (${side} side)`, 'died');
     const client = await WorkerClient.start({
-      name: `${side} worker${sha ? ` (${sha.slice(0, 12)})` : ''}`,
+      name: `${side} worker ${slot + 1}${sha ? ` (${sha.slice(0, 12)})` : ''}${group === 'shared' ? '' : ` for ${group}`}`,
       ...command,
       cwd: tree,
       startTimeoutMs: 60_000,
@@ -100,7 +131,7 @@ async function workerOf(plan: RunPlan, side: SideName): Promise<WorkerClient> {
     await client.request('list', { selection: plan.selection, namePattern: plan.namePattern, fileFilters: plan.fileFilters, specDir: plan.specDir }, ListAnswerSchema);
     return client;
   })();
-  workers.set(side, started);
+  workers.set(key, started);
   return started;
 }
 
@@ -272,7 +303,9 @@ export async function measurePairedCase(planned: PlannedCase, plan: RunPlan): Pr
   clearTimeout(timer);
   if (outcome === 'timeout') {
     // A hung worker cannot be trusted with the next case: both are stopped and start afresh.
-    for (const side of ['head', 'base'] as const) (await workers.get(side)?.catch(() => null))?.kill();
+    for (const side of ['head', 'base'] as const) {
+      for (let slot = 0; slot < WORKER_PAIRS; slot++) (await workers.get(workerKey(side, workerGroupOf(planned.compiler), slot))?.catch(() => null))?.kill();
+    }
     for (const state of states) {
       state.result ??= failed(planned, state, new SideFailure(state.side, 'timeout', `${planned.key} did not finish within ${plan.caseTimeoutMs} ms (per-case limit) on the ${state.side} side`));
     }
@@ -286,7 +319,7 @@ async function measureSides(planned: PlannedCase, plan: RunPlan, states: SideSta
   // Open each side; a side that cannot run the case is recorded and the other goes on alone.
   for (const state of states) {
     try {
-      const client = await step(state.side, 'load', () => workerOf(plan, state.side));
+      const client = await step(state.side, 'load', () => workerOf(plan, state.side, workerGroupOf(planned.compiler), 0));
       const opened = await open(client, state.side, planned, plan, planned.compiler);
       state.answer = opened.answer;
       if ('unavailable' in opened) {
@@ -347,12 +380,13 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
   let timeMs = 0;
   for (let session = 0; session < sessions; session++) {
     if (session > 0) {
-      // A fresh pair: each side compiles the case again (its output was checked with the first).
+      // A fresh pair, in each side's next worker process: each compiles the case again (its output was checked with the first).
       for (const state of live) {
         const old = state.loaded as Loaded;
         await close(old);
         try {
-          const again = await open(old.client, state.side, planned, plan, planned.compiler);
+          const client = await step(state.side, 'load', () => workerOf(plan, state.side, workerGroupOf(planned.compiler), session % WORKER_PAIRS));
+          const again = await open(client, state.side, planned, plan, planned.compiler);
           if ('unavailable' in again) throw new SideFailure(state.side, 'compile', again.unavailable);
           state.loaded = { ...again, correctness: old.correctness };
         } catch (error) {
