@@ -13,6 +13,8 @@
 #   GPU_CALL=3: the users' models again (the converter now has GatherElements and ScatterND); the
 #               paired gate with eager on device and end to end (A/A and 10%); then the archetype cases
 #               of the device-resident compilers that the first call did not reach (ARCHETYPE_COMPILERS).
+#   GPU_CALL=4: the blocks resnet-basic and mbv2-inverted at three depths under eager and CUDA graphs
+#               (what the session's last minutes of device time held).
 # Used as: device run, carry .devicekit: source .devicekit/on-device.sh && GPU_CALL=1 bash scripts/gpu-session.sh
 set -uo pipefail
 final=${OUT:-out}
@@ -74,5 +76,9 @@ case "${GPU_CALL:-1}" in
     KEEP_BASE=1 COPY_MD=1 GCB_TEST_SLOWDOWN_HEAD='torch-eager-cuda=10%' run gpu-paired-slow 90 30000 --hardware gpu --compare . --model "$archetypes" --compiler torch-eager-cuda,torch-eager-cuda-e2e
     # The archetype cases the first call's time limit cut off, the compilers on device-resident inputs first.
     COPY_MD=1 run gpu-vendor-archetypes-rest "${ARCHETYPES_REST_SECONDS:-170}" 120000 --sessions 1 --hardware gpu --no-gate --model "$archetypes" --compiler "${ARCHETYPE_COMPILERS:-tensorrt-cuda,torch-eager-cuda,torch-inductor-cuda,torch-cudagraphs-cuda}"
+    ;;
+  4)
+    # What a few minutes of device time allow of the blocks: two blocks at three depths under eager and CUDA graphs.
+    COPY_MD=1 run gpu-vendor-blocks-part 140 60000 --sessions 1 --hardware gpu --no-gate --model resnet-basic,mbv2-inverted --compiler torch-eager-cuda,torch-cudagraphs-cuda
     ;;
 esac

@@ -75,7 +75,9 @@ const workers = new Map<string, Promise<WorkerClient>>();
 /**
  * Which worker process of a side runs a compiler: one shared by all, except onnxruntime-web's, which
  * fixes its WebAssembly thread count once per process (src/adapters/ort-web.ts) — in one shared worker
- * `ort-wasm-t1` was unavailable whenever `ort-wasm-t2` came first. Each thread count gets a process.
+ * `ort-wasm-t1` was unavailable whenever `ort-wasm-t2` came first. Each thread count gets processes of
+ * its own, kept for the run like the shared ones (the spec files alternate between the two counts, and
+ * starting workers again at each switch cost 3–4 s a case).
  */
 export function workerGroupOf(compilerId: string): string {
   const wasm = /^ort-wasm-t(\d+)/.exec(compilerId);
@@ -107,15 +109,6 @@ async function workerOf(plan: RunPlan, side: SideName, group: string, slot: numb
     if (client !== null && client.deadReason === null) return client;
     workers.delete(key);
   }
-  // At most one group of its own per side: the workers of another thread count are let go.
-  if (group !== 'shared') {
-    for (const [other, client] of [...workers]) {
-      if (other.startsWith(`${side}/`) && !other.startsWith(`${side}/shared#`) && !other.startsWith(`${side}/${group}#`)) {
-        workers.delete(other);
-        (await client.catch(() => null))?.kill();
-      }
-    }
-  }
   const started = (async () => {
     const sha = side === 'head' ? plan.compare?.head.sha : plan.compare?.base.sha;
     const tree = sideTree(plan, side);
@@ -128,7 +121,12 @@ async function workerOf(plan: RunPlan, side: SideName, group: string, slot: numb
       startTimeoutMs: 60_000,
       requestTimeoutMs: plan.caseTimeoutMs,
     });
-    await client.request('list', { selection: plan.selection, namePattern: plan.namePattern, fileFilters: plan.fileFilters, specDir: plan.specDir }, ListAnswerSchema);
+    try {
+      await client.request('list', { selection: plan.selection, namePattern: plan.namePattern, fileFilters: plan.fileFilters, specDir: plan.specDir }, ListAnswerSchema);
+    } catch (error) {
+      client.kill();
+      throw error;
+    }
     return client;
   })();
   workers.set(key, started);
@@ -303,8 +301,14 @@ export async function measurePairedCase(planned: PlannedCase, plan: RunPlan): Pr
   clearTimeout(timer);
   if (outcome === 'timeout') {
     // A hung worker cannot be trusted with the next case: both are stopped and start afresh.
+    // They leave the pool at once: a killed worker is marked dead only when it has exited.
     for (const side of ['head', 'base'] as const) {
-      for (let slot = 0; slot < WORKER_PAIRS; slot++) (await workers.get(workerKey(side, workerGroupOf(planned.compiler), slot))?.catch(() => null))?.kill();
+      for (let slot = 0; slot < WORKER_PAIRS; slot++) {
+        const key = workerKey(side, workerGroupOf(planned.compiler), slot);
+        const worker = workers.get(key);
+        workers.delete(key);
+        void worker?.then((client) => client.kill(), () => undefined);
+      }
     }
     for (const state of states) {
       state.result ??= failed(planned, state, new SideFailure(state.side, 'timeout', `${planned.key} did not finish within ${plan.caseTimeoutMs} ms (per-case limit) on the ${state.side} side`));

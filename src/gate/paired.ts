@@ -62,8 +62,8 @@ interface PairedCase {
   /** Its standard error, between session pairs included (see {@link moderate}). */
   readonly se: number;
   readonly df: number;
-  /** The session pairs' inflation of the round variance in the case's latency class (1: none). */
-  readonly inflation: number;
+  /** The sd of a session pair's bias (log scale) in the case's latency class (0: none seen). */
+  readonly biasSd: number;
   /** Whether the case's own pairs disagreed beyond that, so that its own between-pair variance was used. */
   readonly ownSessionEffect: boolean;
   readonly changes: readonly string[];
@@ -114,115 +114,147 @@ const latencyClass = (c: CompletedCase): number => Math.floor(Math.log10(Math.ma
 /** Cases a latency class needs for a prior of its own; with fewer, the run's prior serves. */
 const MIN_CLASS_CASES = 8;
 
-/** A case whose own session pairs disagree beyond this p (against the run's inflation) keeps its own between-pair variance. */
+/** A case whose own session pairs disagree beyond this p (against its class's session bias) keeps its own between-pair variance. */
 export const OWN_SESSION_EFFECT_P = 0.001;
 
 type RawCase = { key: string; head: CompletedCase; base: CompletedCase; sessions: number[][]; changes: string[] };
 
+/** One case's ingredients of the variance model. */
+interface CaseMoments {
+  readonly means: readonly number[];
+  /** Rounds of each session pair. */
+  readonly counts: readonly number[];
+  /** Within-pair round variance and its degrees of freedom (null: no pair had two rounds). */
+  readonly within: number | null;
+  readonly dfWithin: number;
+  /** The between-pairs mean square Σ n_j (m_j − m̄)² / (P − 1); null with one pair. */
+  readonly betweenMs: number | null;
+  /** Its expectation is within + c·σ²_b, with c = (n − Σ n_j²/n) / (P − 1). */
+  readonly c: number;
+}
+
+function momentsOf(sessions: readonly (readonly number[])[]): CaseMoments {
+  const means = sessions.map(mean);
+  const counts = sessions.map((x) => x.length);
+  const n = counts.reduce((a, k) => a + k, 0);
+  const P = sessions.length;
+  const dfWithin = n - P;
+  const within = dfWithin > 0 ? sessions.reduce((a, x, j) => a + x.reduce((b, v) => b + (v - (means[j] as number)) ** 2, 0), 0) / dfWithin : null;
+  const weighted = means.reduce((a, m, j) => a + m * (counts[j] as number), 0) / n;
+  const betweenMs = P > 1 ? means.reduce((a, m, j) => a + (counts[j] as number) * (m - weighted) ** 2, 0) / (P - 1) : null;
+  const c = P > 1 ? (n - counts.reduce((a, k) => a + k * k, 0) / n) / (P - 1) : 0;
+  return { means, counts, within, dfWithin, betweenMs, c };
+}
+
 /**
- * A case's change and its standard error. Each case is measured over session pairs compiled afresh
- * (two in a run); a pair can carry a bias of its own (where its memory landed), which no number of
- * rounds removes. A case's own two pairs say little about that (one degree of freedom), so the model
- * is fitted to the run, as limma (Smyth 2004) does for variances:
- * - the rounds' variance within the pairs, moderated towards a prior fitted to the cases of the same
- *   latency class (many degrees of freedom where the cases agree);
- * - times an inflation λ ≥ 1 for the session pairs' bias, common to the class: the mean over its cases
- *   of F = (variance between the pairs' means, scaled by their rounds) / (the moderated within variance),
- *   which is 1 without any bias between pairs;
- * - a case whose own pairs disagree far beyond λ (p < OWN_SESSION_EFFECT_P) keeps its own between-pair
- *   variance, on its own degrees of freedom: a session bias of that case alone is not taken for a change.
- * A shift of the head moves every pair alike and leaves F as it is, so the test keeps its power.
- * Tested with Student t on the moderated degrees of freedom.
+ * σ²_b, the variance of a session pair's bias in a class of cases, by the method of moments: the mean
+ * over the cases of (between-pairs mean square − within variance) / c, leaving out the cases whose own
+ * pairs disagree beyond it (p < OWN_SESSION_EFFECT_P), so that one case's bad pair does not widen every
+ * other case's interval. Returns σ²_b and the cases it rests on.
+ */
+export function sessionBiasVariance(cases: readonly { readonly betweenMs: number; readonly within: number; readonly withinDf: number; readonly c: number; readonly pairs: number }[]): { variance: number; cases: number } {
+  const usable = cases.filter((x) => x.c > 0 && x.within > 0);
+  if (usable.length === 0) return { variance: 0, cases: 0 };
+  const estimate = (kept: typeof usable) => (kept.length === 0 ? 0 : Math.max(0, mean(kept.map((x) => (x.betweenMs - x.within) / x.c))));
+  let variance = estimate(usable);
+  let kept = usable;
+  for (let step = 0; step < 5; step++) {
+    kept = usable.filter((x) => !outlying(x, variance));
+    const next = estimate(kept);
+    if (Math.abs(next - variance) <= 1e-15) break;
+    variance = next;
+  }
+  return { variance, cases: kept.length };
+}
+
+/** Whether a case's pairs disagree beyond what its round variance and its class's σ²_b explain. */
+function outlying(x: { readonly betweenMs: number; readonly within: number; readonly withinDf: number; readonly c: number; readonly pairs: number }, biasVariance: number): boolean {
+  const expected = x.within + x.c * biasVariance;
+  return expected > 0 && fUpperTail(x.betweenMs / expected, x.pairs - 1, Number.isFinite(x.withinDf) ? x.withinDf : 1e6) < OWN_SESSION_EFFECT_P;
+}
+
+/**
+ * A case's change and its standard error. Each case is measured over session pairs, each compiled
+ * afresh in processes of its own (two in a run); a pair carries a bias of its own (where its memory
+ * landed), which no number of rounds removes. A case's own two pairs say little about that bias (one
+ * degree of freedom), so the model is fitted to the run, as limma (Smyth 2004) does for variances:
+ * - the rounds' variance within the pairs s², moderated towards a prior fitted to the cases of the
+ *   same latency class (many degrees of freedom where the cases agree);
+ * - plus the variance of a pair's bias σ²_b, common to the class (method of moments over its cases):
+ *   Var(case mean) = Σ_j (s̃²/n_j + σ²_b) / P², so a bias does not shrink with the rounds;
+ * - tested with Student t on Satterthwaite's degrees of freedom for that sum (σ²_b on the class's
+ *   cases × (P − 1)), so a σ²_b estimated from few cases widens the interval;
+ * - a case whose own pairs disagree far beyond that (p < OWN_SESSION_EFFECT_P) keeps its own
+ *   between-pair variance, on P − 1 degrees of freedom: a session bias of that case alone is not taken
+ *   for a change.
+ * A shift of the head moves every pair alike and leaves the spread as it is, so the test keeps its power.
+ * A case whose rounds give no variance at all (one round, no prior) is not judged (infinite se).
  */
 function moderate(raw: readonly RawCase[]): PairedCase[] {
-  const stats = raw.map((c) => {
-    const means = c.sessions.map(mean);
-    const counts = c.sessions.map((x) => x.length);
-    const d = c.sessions.flat();
-    const n = d.length;
-    const dfWithin = n - c.sessions.length;
-    const within = dfWithin > 0 ? c.sessions.reduce((a, x, j) => a + x.reduce((b, v) => b + (v - (means[j] as number)) ** 2, 0), 0) / dfWithin : null;
-    const weighted = means.reduce((a, m, j) => a + m * (counts[j] as number), 0) / Math.max(1, n);
-    // The between-pairs mean square: of the same expectation as the within variance when pairs carry no bias.
-    const betweenMs = means.length > 1 ? means.reduce((a, m, j) => a + (counts[j] as number) * (m - weighted) ** 2, 0) / (means.length - 1) : null;
-    // Var(mean of the pairs' means) per unit of round variance: Σ 1/n_j / P².
-    const spread = counts.reduce((a, k) => a + 1 / k, 0) / means.length ** 2;
-    return { c, means, d, dfWithin, within, betweenMs, spread, cls: latencyClass(c.base) };
-  });
-  const priorOf = (values: number[], df: number): VariancePrior | null => {
-    const usable = values.filter((v) => v > 0);
-    return usable.length >= 2 ? fitVariancePrior(usable, df) : null;
-  };
+  const stats = raw.map((c) => ({ c, m: momentsOf(c.sessions), d: c.sessions.flat(), cls: latencyClass(c.base) }));
   const classes = [...new Set(stats.map((s) => s.cls))];
-  const inClass = (cls: number) => {
+  const membersOf = (cls: number) => {
     const members = stats.filter((s) => s.cls === cls);
     return members.length >= MIN_CLASS_CASES ? members : stats;
   };
   const fitted = new Map(
     classes.map((cls) => {
-      const members = inClass(cls).filter((s) => s.within !== null && s.within > 0);
+      const members = membersOf(cls);
+      const withVariance = members.filter((s) => s.m.within !== null && s.m.within > 0);
       // The cases' within variances have their own degrees of freedom; the prior is fitted on the most common.
-      const df = members.length === 0 ? 1 : (median(members.map((s) => s.dfWithin)) as number);
-      const prior = priorOf(members.map((s) => s.within as number), df);
-      const moderated = (s: (typeof stats)[number]) =>
-        s.within === null || prior === null ? { variance: s.within ?? 0, df: Math.max(1, s.dfWithin) } : moderatedVariance(prior, s.within, s.dfWithin);
-      const ratios = members.flatMap((s) => {
-        const w = moderated(s);
-        return s.betweenMs === null || !(w.variance > 0) ? [] : [{ f: s.betweenMs / w.variance, d1: s.means.length - 1, d2: Number.isFinite(w.df) ? w.df : 1e6 }];
-      });
-      const inflation = sessionInflation(ratios);
-      return [cls, { moderated, inflation }] as const;
+      const df = withVariance.length === 0 ? 1 : (median(withVariance.map((s) => s.m.dfWithin)) as number);
+      const prior = withVariance.length >= 2 ? fitVariancePrior(withVariance.map((s) => s.m.within as number), df) : null;
+      const moderated = (m: CaseMoments): { variance: number; df: number } | null => {
+        if (m.within !== null && prior !== null) return moderatedVariance(prior, m.within, m.dfWithin);
+        if (m.within !== null) return { variance: m.within, df: m.dfWithin };
+        // No round variance of its own: the prior's, on its degrees of freedom.
+        return prior === null || !Number.isFinite(prior.variance) ? null : { variance: prior.variance, df: prior.df };
+      };
+      const bias = sessionBiasVariance(
+        members.flatMap((s) => {
+          const w = moderated(s.m);
+          return s.m.betweenMs === null || w === null ? [] : [{ betweenMs: s.m.betweenMs, within: w.variance, withinDf: w.df, c: s.m.c, pairs: s.m.means.length }];
+        }),
+      );
+      return [cls, { moderated, bias }] as const;
     }),
   );
   return stats.map((s) => {
-    const model = fitted.get(s.cls) as { moderated: (x: typeof s) => { variance: number; df: number }; inflation: number };
-    const w = model.moderated(s);
-    let variance = model.inflation * w.variance * s.spread;
-    let df = Number.isFinite(w.df) ? w.df : 1e6;
+    const model = fitted.get(s.cls) as { moderated: (m: CaseMoments) => { variance: number; df: number } | null; bias: { variance: number; cases: number } };
+    const P = s.m.means.length;
+    const w = model.moderated(s.m);
+    let variance = Infinity;
+    let df = 1;
     let ownSessionEffect = false;
-    if (s.betweenMs !== null && w.variance > 0) {
-      const f = s.betweenMs / (model.inflation * w.variance);
-      if (fUpperTail(f, s.means.length - 1, df) < OWN_SESSION_EFFECT_P) {
+    if (w !== null) {
+      const rounds = (w.variance * s.m.counts.reduce((a, k) => a + 1 / k, 0)) / P ** 2;
+      const bias = model.bias.variance / P;
+      const dfRounds = Number.isFinite(w.df) ? w.df : 1e6;
+      const dfBias = Math.max(1, model.bias.cases * Math.max(1, P - 1));
+      variance = rounds + bias;
+      df = variance > 0 ? variance ** 2 / (rounds ** 2 / dfRounds + (bias > 0 ? bias ** 2 / dfBias : 0)) : 1;
+      if (s.m.betweenMs !== null && outlying({ betweenMs: s.m.betweenMs, within: w.variance, withinDf: w.df, c: s.m.c, pairs: P }, model.bias.variance)) {
         // This case's pairs disagree on their own: its change is known only as well as its pairs agree.
         ownSessionEffect = true;
-        variance = s.betweenMs * s.spread;
-        df = s.means.length - 1;
+        variance = Math.max(variance, s.m.means.reduce((a, m) => a + (m - mean(s.m.means)) ** 2, 0) / (P - 1) / P);
+        df = P - 1;
       }
-    } else if (s.betweenMs !== null && w.variance === 0) {
-      variance = s.betweenMs * s.spread;
-      df = s.means.length - 1;
     }
+    if (!(variance > 0)) variance = Infinity;
     return {
       key: s.c.key,
       head: s.c.head,
       base: s.c.base,
       sessions: s.c.sessions,
       d: s.d,
-      mean: mean(s.means),
+      mean: mean(s.m.means),
       se: Math.sqrt(variance),
       df,
-      inflation: model.inflation,
+      biasSd: Math.sqrt(model.bias.variance),
       ownSessionEffect,
       changes: s.c.changes,
     };
   });
-}
-
-/**
- * λ: the mean variance ratio F of the cases, leaving out those whose own pairs disagree beyond it
- * (p < OWN_SESSION_EFFECT_P), so that one case's bad pair does not widen every other case's interval.
- * Starts from the median (F(1, ∞)'s median is 0.455) and takes the mean of the cases kept, a few times.
- */
-export function sessionInflation(ratios: readonly { f: number; d1: number; d2: number }[]): number {
-  if (ratios.length === 0) return 1;
-  let inflation = Math.max(1, (median(ratios.map((r) => r.f)) as number) / 0.455);
-  for (let step = 0; step < 5; step++) {
-    const kept = ratios.filter((r) => fUpperTail(r.f / inflation, r.d1, r.d2) >= OWN_SESSION_EFFECT_P);
-    const next = kept.length === 0 ? inflation : Math.max(1, mean(kept.map((r) => r.f)));
-    if (Math.abs(next - inflation) < 1e-9) break;
-    inflation = next;
-  }
-  return inflation;
 }
 
 const median = (xs: readonly number[]): number | null => {
@@ -307,7 +339,13 @@ export function pairedGate(input: PairedInput): Verdict {
     }
     measuredCases.push({ key, head: h, base: b, sessions, changes: sideChanges(b, h) });
   }
-  paired.push(...moderate(measuredCases));
+  for (const c of moderate(measuredCases)) {
+    if (Number.isFinite(c.se)) {
+      paired.push(c);
+    } else {
+      cases.push({ key: c.key, kind: 'unchanged', compilerId: c.head.compiler.id, message: `unchanged: ${c.key} not judged (one round per session pair and no other case to learn the round variance from)`, evidence: null });
+    }
+  }
   for (const key of removed) {
     cases.push({ key, kind: 'removed', compilerId: key.split('/')[2] ?? '', message: `removed: ${key} is in ${baseLabel} but the head no longer defines it`, evidence: null });
   }
@@ -337,7 +375,7 @@ export function pairedGate(input: PairedInput): Verdict {
       threshold: settings.caseThreshold,
       method: c.ownSessionEffect
         ? `Student t on the mean log-ratio head/base of ${c.sessions.length} session pairs, on the variance between its own pairs, which disagreed (${c.df} df)`
-        : `Student t on the mean log-ratio head/base of ${c.sessions.length} session pair${c.sessions.length === 1 ? '' : 's'}, round variance moderated with the run's and inflated ×${c.inflation.toFixed(2)} for the pairs' bias (${Math.round(c.df)} df)`,
+        : `Student t on the mean log-ratio head/base of ${c.sessions.length} session pair${c.sessions.length === 1 ? '' : 's'}, round variance moderated with the run's plus a pair's bias of ${pct(Math.expm1(c.biasSd))} sd (${Math.round(c.df)} df)`,
       rounds: c.d.length,
       excludedRounds: c.head.interleaving.disturbance.excludedRounds.length,
       headMedianMs: c.head.latency.median,
