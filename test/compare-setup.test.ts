@@ -65,28 +65,6 @@ describe('when the base cannot be measured, the reason is said', () => {
     expect(await unavailable(REPO_ROOT, folder)).toMatch(/^installing the base's dependencies failed \(pnpm install --frozen-lockfile in .*nolock\): /);
     expect(existsSync(join(REPO_ROOT, 'node_modules', '.modules.yaml'))).toBe(true);
   }, 120_000);
-
-  it('measures ort-wasm-t1 and ort-wasm-t2 side by side, each thread count in a worker process of its own', async () => {
-    const child = await runBench({ args: ['--compare', REPO_ROOT, 'wasm-threads/'], timeoutMs: 120_000 });
-    try {
-      expect(child.stdout).toMatch(/bench: PASS: 0 regressions, 0 reversals; judged 2 of 2 cases side by side with base /);
-      const head = await child.latest();
-      expect(head.cases.map((c) => [c.compiler.id, c.state])).toEqual([
-        ['ort-wasm-t1', 'completed'],
-        ['ort-wasm-t2', 'completed'],
-      ]);
-      expect(child.code).toBe(0);
-    } finally {
-      child.cleanup();
-    }
-  }, 150_000);
-
-  it('gives each onnxruntime-web thread count its own worker group, and every other compiler the shared one', () => {
-    expect(workerGroupOf('ort-wasm-t1')).toBe('onnxruntime-web threads=1');
-    expect(workerGroupOf('ort-wasm-t2-basic')).toBe('onnxruntime-web threads=2');
-    expect(workerGroupOf('ort-cpu-all')).toBe('shared');
-    expect(workerGroupOf('tfjs-wasm')).toBe('shared');
-  });
 });
 
 describe('the bench CLI with --compare', () => {
