@@ -18,6 +18,7 @@ import { roundMedians } from '../results/ratios.ts';
 import type { CaseResult, CompletedCase, RunResult } from '../results/schema.ts';
 import { normalCdf } from '../stats/normal.ts';
 import { fUpperTail } from '../stats/f-distribution.ts';
+import { median } from '../stats/quantile.ts';
 import { tInterval, tPValue } from '../stats/hypothesis.ts';
 import { fitVariancePrior, moderatedVariance, type VariancePrior } from '../stats/moderated.ts';
 import { aggregateLogRatios, benjaminiHochberg, holm } from '../stats/paired.ts';
@@ -202,7 +203,7 @@ function moderate(raw: readonly RawCase[]): PairedCase[] {
       const members = membersOf(cls);
       const withVariance = members.filter((s) => s.m.within !== null && s.m.within > 0);
       // The cases' within variances have their own degrees of freedom; the prior is fitted on the most common.
-      const df = withVariance.length === 0 ? 1 : (median(withVariance.map((s) => s.m.dfWithin)) as number);
+      const df = withVariance.length === 0 ? 1 : median(withVariance.map((s) => s.m.dfWithin));
       const prior = withVariance.length >= 2 ? fitVariancePrior(withVariance.map((s) => s.m.within as number), df) : null;
       const moderated = (m: CaseMoments): { variance: number; df: number } | null => {
         if (m.within !== null && prior !== null) return moderatedVariance(prior, m.within, m.dfWithin);
@@ -257,12 +258,6 @@ function moderate(raw: readonly RawCase[]): PairedCase[] {
   });
 }
 
-const median = (xs: readonly number[]): number | null => {
-  if (xs.length === 0) return null;
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 
 /** `onnxruntime-node 1.30.0 → 1.31.0`, one entry per package that differs; and a changed model. */
 export function sideChanges(base: CaseResult, head: CaseResult): string[] {

@@ -3,6 +3,7 @@
  * mean of its partner's calls in the same round. Drift slows both arms of a round alike and cancels in
  * the ratio; the median over rounds is what the gate compares. Pure, derived from the result model.
  */
+import { medianInPlace } from '../stats/select.ts';
 import type { CompletedCase } from './schema.ts';
 
 /** Mean of each consecutive run of `calls` samples: one value per round. */
@@ -27,15 +28,13 @@ export function roundMeans(samples: readonly number[], calls: number): number[] 
 export function roundMedians(samples: readonly number[], calls: number): number[] {
   const rounds = Math.floor(samples.length / calls);
   const out = new Array<number>(rounds);
-  for (let r = 0; r < rounds; r++) out[r] = medianOf(samples.slice(r * calls, (r + 1) * calls));
+  // One scratch buffer for every round: the median selects in place.
+  const scratch = new Float64Array(calls);
+  for (let r = 0; r < rounds; r++) {
+    for (let i = 0; i < calls; i++) scratch[i] = samples[r * calls + i] as number;
+    out[r] = medianInPlace(scratch, calls);
+  }
   return out;
-}
-
-/** Median of a non-empty list (the mean of the middle two for an even count). */
-function medianOf(values: number[]): number {
-  values.sort((a, b) => a - b);
-  const n = values.length;
-  return n % 2 === 1 ? (values[(n - 1) / 2] as number) : ((values[n / 2 - 1] as number) + (values[n / 2] as number)) / 2;
 }
 
 /**
