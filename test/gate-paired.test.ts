@@ -93,6 +93,17 @@ describe('paired gate', () => {
     expect(Number(bias?.[1])).toBeLessThan(2);
   });
 
+  it('judges the case of a run too small to learn a pair’s bias from on its own two pairs (1 df)', () => {
+    // One case whose head rounds both pairs ran 40% slower while its rounds agree within 0.5%: a
+    // disturbance that hit the head's processes alike looks the same, and one case cannot tell them apart.
+    const { head, base } = makePairedRuns([{ model: 'vit-like', compiler: 'ort-cpu-all', batch: 1, median: 0.2, headFactor: 1.4 }], { rounds: 8, seed: 5, noise: 0.005 });
+    const { verdict } = evaluate({ run: head, base, baseline: undefined, config: DEFAULT_GATE_CONFIG, harnessErrors: [], requireBaseline: false });
+    const only = verdict?.cases[0];
+    expect(only?.paired?.method).toMatch(/on the variance between its own pairs, the run having too few cases to learn a pair’s bias from \(1 df\)$/);
+    expect(only?.paired?.ratio).toBeGreaterThan(1.3);
+    expect(only?.kind).toBe('unchanged');
+  });
+
   it('does not judge a case whose rounds give no variance (one round per session pair, nothing to learn it from)', () => {
     const { head, base } = makePairedRuns([{ model: 'vit-like', compiler: 'ort-cpu-all', batch: 1, median: 2, headFactor: 1.5 }], { rounds: 2, seed: 3 });
     const { verdict } = evaluate({ run: head, base, baseline: undefined, config: DEFAULT_GATE_CONFIG, harnessErrors: [], requireBaseline: false });

@@ -65,8 +65,8 @@ interface PairedCase {
   readonly df: number;
   /** The sd of a session pair's bias (log scale) in the case's latency class (0: none seen). */
   readonly biasSd: number;
-  /** Whether the case's own pairs disagreed beyond that, so that its own between-pair variance was used. */
-  readonly ownSessionEffect: boolean;
+  /** Why the case was judged on its own pairs' agreement instead (null: on the run's model). */
+  readonly ownPairs: 'disagreed' | 'few cases' | null;
   readonly changes: readonly string[];
 }
 
@@ -189,7 +189,10 @@ function outlying(x: { readonly betweenMs: number; readonly within: number; read
  *   between-pair variance, on P − 1 degrees of freedom: a session bias of that case alone is not taken
  *   for a change.
  * A shift of the head moves every pair alike and leaves the spread as it is, so the test keeps its power.
- * A case whose rounds give no variance at all (one round, no prior) is not judged (infinite se).
+ * With fewer than MIN_CLASS_CASES cases to learn σ²_b from (a run of a few cases), each case is judged
+ * on its own pairs' agreement, on P − 1 degrees of freedom: a disturbance that hit both of a lone
+ * case's pairs alike is not called a change. A case whose rounds give no variance at all (one round,
+ * no prior) is not judged (infinite se).
  */
 function moderate(raw: readonly RawCase[]): PairedCase[] {
   const stats = raw.map((c) => ({ c, m: momentsOf(c.sessions), d: c.sessions.flat(), cls: latencyClass(c.base) }));
@@ -226,7 +229,7 @@ function moderate(raw: readonly RawCase[]): PairedCase[] {
     const w = model.moderated(s.m);
     let variance = Infinity;
     let df = 1;
-    let ownSessionEffect = false;
+    let ownPairs: 'disagreed' | 'few cases' | null = null;
     if (w !== null) {
       const rounds = (w.variance * s.m.counts.reduce((a, k) => a + 1 / k, 0)) / P ** 2;
       const bias = model.bias.variance / P;
@@ -234,10 +237,16 @@ function moderate(raw: readonly RawCase[]): PairedCase[] {
       const dfBias = Math.max(1, model.bias.cases * Math.max(1, P - 1));
       variance = rounds + bias;
       df = variance > 0 ? variance ** 2 / (rounds ** 2 / dfRounds + (bias > 0 ? bias ** 2 / dfBias : 0)) : 1;
-      if (s.m.betweenMs !== null && outlying({ betweenMs: s.m.betweenMs, within: w.variance, withinDf: w.df, c: s.m.c, pairs: P }, model.bias.variance)) {
+      const ownVariance = P > 1 ? s.m.means.reduce((a, m) => a + (m - mean(s.m.means)) ** 2, 0) / (P - 1) / P : 0;
+      if (P > 1 && model.bias.cases < MIN_CLASS_CASES) {
+        // Too few cases to learn a pair's bias from: the case is known only as well as its own pairs agree.
+        variance = Math.max(variance, ownVariance);
+        df = P - 1;
+        ownPairs = 'few cases';
+      } else if (s.m.betweenMs !== null && outlying({ betweenMs: s.m.betweenMs, within: w.variance, withinDf: w.df, c: s.m.c, pairs: P }, model.bias.variance)) {
         // This case's pairs disagree on their own: its change is known only as well as its pairs agree.
-        ownSessionEffect = true;
-        variance = Math.max(variance, s.m.means.reduce((a, m) => a + (m - mean(s.m.means)) ** 2, 0) / (P - 1) / P);
+        ownPairs = 'disagreed';
+        variance = Math.max(variance, ownVariance);
         df = P - 1;
       }
     }
@@ -252,7 +261,7 @@ function moderate(raw: readonly RawCase[]): PairedCase[] {
       se: Math.sqrt(variance),
       df,
       biasSd: Math.sqrt(model.bias.variance),
-      ownSessionEffect,
+      ownPairs,
       changes: s.c.changes,
     };
   });
@@ -368,8 +377,8 @@ export function pairedGate(input: PairedInput): Verdict {
       pFaster: test.pFaster,
       qSlower: (slower.tests[i] as { adjusted: number }).adjusted,
       threshold: settings.caseThreshold,
-      method: c.ownSessionEffect
-        ? `Student t on the mean log-ratio head/base of ${c.sessions.length} session pairs, on the variance between its own pairs, which disagreed (${c.df} df)`
+      method: c.ownPairs !== null
+        ? `Student t on the mean log-ratio head/base of ${c.sessions.length} session pairs, on the variance between its own pairs, ${c.ownPairs === 'disagreed' ? 'which disagreed' : 'the run having too few cases to learn a pair’s bias from'} (${c.df} df)`
         : `Student t on the mean log-ratio head/base of ${c.sessions.length} session pair${c.sessions.length === 1 ? '' : 's'}, round variance moderated with the run's plus a pair's bias of ${pct(Math.expm1(c.biasSd))} sd (${Math.round(c.df)} df)`,
       rounds: c.d.length,
       excludedRounds: c.head.interleaving.disturbance.excludedRounds.length,
