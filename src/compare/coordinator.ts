@@ -24,6 +24,7 @@ import type { Measured } from '../run-case.ts';
 import { quietSamples, roundMedians } from '../results/ratios.ts';
 import type { CaseResult, Correctness, FailurePhase } from '../results/schema.ts';
 import { deriveSeed } from '../stats/prng.ts';
+import { median } from '../stats/quantile.ts';
 import { WorkerClient, WorkerError } from '../worker/client.ts';
 import {
   CompileAnswerSchema,
@@ -53,10 +54,7 @@ export const MIN_QUIET_PAIRS = 4;
 /** The rounds (0-based, ascending) in which either side was disturbed; none when too few would stay. Pure. */
 export function disturbedPairs(headRounds: readonly number[], baseRounds: readonly number[], tolerance = PAIRED_DISTURBANCE_TOLERANCE): number[] {
   const rounds = Math.min(headRounds.length, baseRounds.length);
-  const medianOf = (values: readonly number[]): number => {
-    const sorted = values.slice(0, rounds).sort((a, b) => a - b);
-    return sorted.length === 0 ? 0 : ((sorted[Math.floor((sorted.length - 1) / 2)] as number) + (sorted[Math.ceil((sorted.length - 1) / 2)] as number)) / 2;
-  };
+  const medianOf = (values: readonly number[]): number => (rounds === 0 ? 0 : median(values.slice(0, rounds)));
   const headMedian = medianOf(headRounds);
   const baseMedian = medianOf(baseRounds);
   const excluded: number[] = [];
