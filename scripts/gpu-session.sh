@@ -15,6 +15,14 @@
 #               of the device-resident compilers that the first call did not reach (ARCHETYPE_COMPILERS).
 #   GPU_CALL=4: the blocks resnet-basic and mbv2-inverted at three depths under eager and CUDA graphs
 #               (what the session's last minutes of device time held).
+# The next session's three calls (5–7) measure what calls 1–4 did not reach, each part a complete run of
+# its own selection (docs/results/h200-vendor.md, "The matrix in parts"):
+#   GPU_CALL=5: the archetypes under eager (both modes) and JAX (both modes); vit-like under Inductor
+#               (both modes) and CUDA graphs.
+#   GPU_CALL=6: the blocks convnext, vit-encoder, mixer and plain-conv under eager and CUDA graphs; the
+#               blocks resnet-basic, mbv2-inverted and convnext under Inductor.
+#   GPU_CALL=7: the blocks vit-encoder, mixer and plain-conv under Inductor; resnet-basic and
+#               mbv2-inverted under JAX.
 # Used as: device run, carry .devicekit: source .devicekit/on-device.sh && GPU_CALL=1 bash scripts/gpu-session.sh
 set -uo pipefail
 final=${OUT:-out}
@@ -80,5 +88,18 @@ case "${GPU_CALL:-1}" in
   4)
     # What a few minutes of device time allow of the blocks: two blocks at three depths under eager and CUDA graphs.
     COPY_MD=1 run gpu-vendor-blocks-part 140 60000 --sessions 1 --hardware gpu --no-gate --model resnet-basic,mbv2-inverted --compiler torch-eager-cuda,torch-cudagraphs-cuda
+    ;;
+  5)
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/gpu.csv" 2>&1
+    COPY_MD=1 run archetypes-eager-jax "${PART_A_SECONDS:-420}" 120000 --sessions 1 --hardware gpu --no-gate --model "$archetypes" --compiler torch-eager-cuda,torch-eager-cuda-e2e,jax-xla-cuda,jax-xla-cuda-e2e
+    COPY_MD=1 run archetypes-vit-inductor "${PART_B_SECONDS:-130}" 120000 --sessions 1 --hardware gpu --no-gate --model vit-like --compiler torch-inductor-cuda,torch-inductor-cuda-e2e,torch-cudagraphs-cuda
+    ;;
+  6)
+    COPY_MD=1 run blocks-eager-graphs "${PART_A_SECONDS:-300}" 60000 --sessions 1 --hardware gpu --no-gate --model convnext,vit-encoder,mixer,plain-conv --compiler torch-eager-cuda,torch-cudagraphs-cuda
+    COPY_MD=1 run blocks-inductor-a "${PART_B_SECONDS:-240}" 60000 --sessions 1 --hardware gpu --no-gate --model resnet-basic,mbv2-inverted,convnext --compiler torch-inductor-cuda
+    ;;
+  7)
+    COPY_MD=1 run blocks-inductor-b "${PART_A_SECONDS:-220}" 60000 --sessions 1 --hardware gpu --no-gate --model vit-encoder,mixer,plain-conv --compiler torch-inductor-cuda
+    COPY_MD=1 run blocks-jax-a "${PART_B_SECONDS:-240}" 60000 --sessions 1 --hardware gpu --no-gate --model resnet-basic,mbv2-inverted --compiler jax-xla-cuda
     ;;
 esac
