@@ -21,8 +21,8 @@
 #               (both modes) and CUDA graphs.
 #   GPU_CALL=6: the blocks convnext, vit-encoder, mixer and plain-conv under eager and CUDA graphs; the
 #               blocks resnet-basic, mbv2-inverted and convnext under Inductor.
-#   GPU_CALL=7: the blocks vit-encoder, mixer and plain-conv under Inductor; resnet-basic and
-#               mbv2-inverted under JAX.
+#   GPU_CALL=7: the blocks vit-encoder, mixer and plain-conv under Inductor;
+#               every block under JAX.
 # Used as: device run, carry .devicekit: source .devicekit/on-device.sh && GPU_CALL=1 bash scripts/gpu-session.sh
 set -uo pipefail
 final=${OUT:-out}
@@ -99,7 +99,7 @@ case "${GPU_CALL:-1}" in
     COPY_MD=1 run blocks-inductor-a "${PART_B_SECONDS:-240}" 60000 --sessions 1 --hardware gpu --no-gate --model resnet-basic,mbv2-inverted,convnext --compiler torch-inductor-cuda
     ;;
   7)
-    COPY_MD=1 run blocks-inductor-b "${PART_A_SECONDS:-220}" 60000 --sessions 1 --hardware gpu --no-gate --model vit-encoder,mixer,plain-conv --compiler torch-inductor-cuda
-    COPY_MD=1 run blocks-jax-a "${PART_B_SECONDS:-240}" 60000 --sessions 1 --hardware gpu --no-gate --model resnet-basic,mbv2-inverted --compiler jax-xla-cuda
+    COPY_MD=1 run blocks-inductor-b "${PART_A_SECONDS:-200}" 60000 --sessions 1 --hardware gpu --no-gate --model vit-encoder,mixer,plain-conv --compiler torch-inductor-cuda
+    COPY_MD=1 run blocks-jax "${PART_B_SECONDS:-340}" 60000 --sessions 1 --hardware gpu --no-gate --model "$blocks" --compiler jax-xla-cuda
     ;;
 esac
