@@ -23,6 +23,8 @@
 #               blocks resnet-basic, mbv2-inverted and convnext under Inductor.
 #   GPU_CALL=7: the blocks vit-encoder, mixer and plain-conv under Inductor;
 #               every block under JAX.
+#   GPU_CALL=8: mobilenetv2-like, resnet-like and mixer-like under Inductor and CUDA graphs (both modes)
+#               and TensorRT's reason; the archetypes under the WebGPU compilers beside them.
 # Used as: device run, carry .devicekit: source .devicekit/on-device.sh && GPU_CALL=1 bash scripts/gpu-session.sh
 set -uo pipefail
 final=${OUT:-out}
@@ -101,5 +103,9 @@ case "${GPU_CALL:-1}" in
   7)
     COPY_MD=1 run blocks-inductor-b "${PART_A_SECONDS:-200}" 60000 --sessions 1 --hardware gpu --no-gate --model vit-encoder,mixer,plain-conv --compiler torch-inductor-cuda
     COPY_MD=1 run blocks-jax "${PART_B_SECONDS:-340}" 60000 --sessions 1 --hardware gpu --no-gate --model "$blocks" --compiler jax-xla-cuda
+    ;;
+  8)
+    COPY_MD=1 run archetypes-inductor-graphs "${PART_A_SECONDS:-330}" 120000 --sessions 1 --hardware gpu --no-gate --model mobilenetv2-like,resnet-like,mixer-like --compiler torch-inductor-cuda,torch-inductor-cuda-e2e,torch-cudagraphs-cuda,torch-cudagraphs-cuda-e2e,tensorrt-cuda
+    COPY_MD=1 run archetypes-webgpu "${PART_B_SECONDS:-170}" 120000 --sessions 1 --hardware gpu --no-gate --model "$archetypes" --compiler ort-webgpu-disabled,ort-webgpu-all,tfjs-webgpu,tfjs-webgpu-compute
     ;;
 esac
