@@ -25,6 +25,7 @@
 #               every block under JAX.
 #   GPU_CALL=8: mobilenetv2-like, resnet-like and mixer-like under Inductor and CUDA graphs (both modes)
 #               and TensorRT's reason; the archetypes under the WebGPU compilers beside them.
+#   GPU_CALL=9: every block under the WebGPU compilers.
 # Used as: device run, carry .devicekit: source .devicekit/on-device.sh && GPU_CALL=1 bash scripts/gpu-session.sh
 set -uo pipefail
 final=${OUT:-out}
@@ -107,5 +108,8 @@ case "${GPU_CALL:-1}" in
   8)
     COPY_MD=1 run archetypes-inductor-graphs "${PART_A_SECONDS:-330}" 120000 --sessions 1 --hardware gpu --no-gate --model mobilenetv2-like,resnet-like,mixer-like --compiler torch-inductor-cuda,torch-inductor-cuda-e2e,torch-cudagraphs-cuda,torch-cudagraphs-cuda-e2e,tensorrt-cuda
     COPY_MD=1 run archetypes-webgpu "${PART_B_SECONDS:-170}" 120000 --sessions 1 --hardware gpu --no-gate --model "$archetypes" --compiler ort-webgpu-disabled,ort-webgpu-all,tfjs-webgpu,tfjs-webgpu-compute
+    ;;
+  9)
+    COPY_MD=1 run blocks-webgpu "${PART_A_SECONDS:-290}" 60000 --sessions 1 --hardware gpu --no-gate --model "$blocks" --compiler ort-webgpu-disabled,ort-webgpu-all,tfjs-webgpu,tfjs-webgpu-compute
     ;;
 esac
