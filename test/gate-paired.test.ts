@@ -70,6 +70,25 @@ describe('paired gate', () => {
     expect(v.summaryLine).toMatch(/^FAIL: 1\d regressions, \d+ slower groups? \([^)]*cpu\/ort-cpu-all[^)]*\), 0 reversals; judged 36 of 36 cases/);
   });
 
+  it('learns a pair’s bias per compiler: a noisy runtime neither hides a quiet one’s slowdown nor is flagged itself', () => {
+    // 12 cases of a two-thread WebAssembly runtime whose session pairs are 15% apart at random, beside
+    // 36 ONNX Runtime cases of the same latencies whose pairs agree within 0.5%; ort-cpu-all 10% slower.
+    // Pooled by latency alone, the wasm cases' bias would widen every ORT interval.
+    const wasm = MODELS.flatMap((model, m) => BATCHES.map((batch) => ({ model, compiler: 'ort-wasm-t2', batch, median: (1 + m) * batch ** 0.8, sessionEffect: 0.15 })));
+    const specs = [...matrix((s) => (s.compiler === 'ort-cpu-all' ? { ...s, headFactor: 1.1 } : s)), ...wasm];
+    let detected = 0;
+    let wasmFlagged = 0;
+    for (const seed of [31, 32, 33, 34]) {
+      const v = judge(specs, seed, DEFAULT_GATE_CONFIG, { noise: 0.01 });
+      detected += v.cases.filter((c) => c.compilerId === 'ort-cpu-all' && c.kind === 'regression').length;
+      wasmFlagged += v.cases.filter((c) => c.compilerId === 'ort-wasm-t2' && c.kind !== 'unchanged').length;
+      const quiet = /plus a pair's bias of (\d+\.\d)% sd/.exec(v.cases.find((c) => c.compilerId === 'ort-cpu-all')?.paired?.method ?? '');
+      expect(Number(quiet?.[1])).toBeLessThan(2);
+    }
+    expect(detected).toBeGreaterThanOrEqual(44);
+    expect(wasmFlagged).toBe(0);
+  });
+
   it('does not call a change the disagreement of one case’s own two session pairs, which the run’s others do not share', () => {
     // One case's second session pair runs 30% slower on the head side only (a pair placed badly), while
     // every other case's pairs agree: the run's inflation stays small, and that case is judged on its

@@ -118,6 +118,9 @@ const MIN_CLASS_CASES = 8;
 /** A case whose own session pairs disagree beyond this p (against its class's session bias) keeps its own between-pair variance. */
 export const OWN_SESSION_EFFECT_P = 0.001;
 
+/** The median of χ² on one degree of freedom. */
+const CHI2_1_MEDIAN = 0.4549364231195724;
+
 type RawCase = { key: string; head: CompletedCase; base: CompletedCase; sessions: number[][]; changes: string[] };
 
 /** One case's ingredients of the variance model. */
@@ -157,7 +160,10 @@ export function sessionBiasVariance(cases: readonly { readonly betweenMs: number
   const usable = cases.filter((x) => x.c > 0 && x.within > 0);
   if (usable.length === 0) return { variance: 0, cases: 0 };
   const estimate = (kept: typeof usable) => (kept.length === 0 ? 0 : Math.max(0, mean(kept.map((x) => (x.betweenMs - x.within) / x.c))));
-  let variance = estimate(usable);
+  // Started from the median, not the mean: one case's badly placed pair would otherwise raise the start
+  // so far that it is never found outlying (with a compiler's dozen cases, it did). A pair's bias mean
+  // square is about σ²_b·χ²₁, whose median is 0.455 of its mean.
+  let variance = Math.max(0, median(usable.map((x) => (x.betweenMs - x.within) / x.c)) / CHI2_1_MEDIAN);
   let kept = usable;
   for (let step = 0; step < 5; step++) {
     kept = usable.filter((x) => !outlying(x, variance));
@@ -223,8 +229,23 @@ function moderate(raw: readonly RawCase[]): PairedCase[] {
       return [cls, { moderated, bias }] as const;
     }),
   );
+  // A pair's bias differs far more between compilers than between latencies (a two-thread WebAssembly
+  // runtime on two cores against single-threaded ONNX Runtime): σ²_b is learnt per compiler where it
+  // has enough cases, else from the latency class. The round variance stays fitted per latency class.
+  type Fitted = { moderated: (m: CaseMoments) => { variance: number; df: number } | null; bias: { variance: number; cases: number } };
+  const biasInputs = (members: typeof stats) =>
+    members.flatMap((s) => {
+      const w = (fitted.get(s.cls) as Fitted).moderated(s.m);
+      return s.m.betweenMs === null || w === null ? [] : [{ betweenMs: s.m.betweenMs, within: w.variance, withinDf: w.df, c: s.m.c, pairs: s.m.means.length }];
+    });
+  const compilerBias = new Map<string, { variance: number; cases: number }>();
+  for (const compilerId of new Set(stats.map((s) => s.c.head.compiler.id))) {
+    const inputs = biasInputs(stats.filter((s) => s.c.head.compiler.id === compilerId));
+    if (inputs.length >= MIN_CLASS_CASES) compilerBias.set(compilerId, sessionBiasVariance(inputs));
+  }
   return stats.map((s) => {
-    const model = fitted.get(s.cls) as { moderated: (m: CaseMoments) => { variance: number; df: number } | null; bias: { variance: number; cases: number } };
+    const classModel = fitted.get(s.cls) as Fitted;
+    const model: Fitted = { moderated: classModel.moderated, bias: compilerBias.get(s.c.head.compiler.id) ?? classModel.bias };
     const P = s.m.means.length;
     const w = model.moderated(s.m);
     let variance = Infinity;

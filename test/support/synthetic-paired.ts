@@ -18,6 +18,8 @@ export interface PairedCaseSpec extends Omit<SyntheticCase, 'samples' | 'referen
   /** Which sides have the case. @default 'both' */
   readonly sides?: 'both' | 'head' | 'base';
   readonly headState?: 'completed' | 'failed' | 'unavailable';
+  /** This case's session-pair bias (log sd), over the run's sessionEffect. */
+  readonly sessionEffect?: number;
 }
 
 export interface PairedOptions {
@@ -105,7 +107,7 @@ export function makePairedRuns(specs: readonly PairedCaseSpec[], options: Paired
     const h: number[] = [];
     const b: number[] = [];
     const per = Math.floor(rounds / sessions);
-    const biases = Array.from({ length: sessions }, () => [Math.exp(sessionEffect * normal(rng)), Math.exp(sessionEffect * normal(rng))] as const);
+    const biases = Array.from({ length: sessions }, () => [Math.exp((spec.sessionEffect ?? sessionEffect) * normal(rng)), Math.exp((spec.sessionEffect ?? sessionEffect) * normal(rng))] as const);
     for (let r = 0; r < rounds; r++) {
       const [hb, bb] = biases[Math.min(sessions - 1, Math.floor(r / per))] as readonly [number, number];
       const common = median * Math.exp(drift * normal(rng));
