@@ -56,7 +56,7 @@ export const DEFAULT_GATE_CONFIG: GateConfig = {
   checks: { friction: true, depthGain: true, reversals: true },
   machineStateTolerance: MACHINE_STATE_TOLERANCE,
   minJudgedFraction: 0.5,
-  paired: { caseThreshold: 0.05, aggregateThreshold: 0.02, falseAlarmRate: 0.01 },
+  paired: { caseThreshold: 0.03, aggregateThreshold: 0.02, falseAlarmRate: 0.01 },
 };
 
 export class GateConfigError extends Error {
