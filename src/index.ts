@@ -14,4 +14,4 @@ export { ARCHETYPE_IDS, BLOCK_IDS } from '../fixtures/index.ts';
 export type { Availability, CompiledModel, CompilerAdapter, CompilerSettings, HardwareKind, ModelArtifact, PreparedRun, RunMode } from './adapters/types.ts';
 export type { MeasureOptions } from './harness/engine.ts';
 export { loadRunResult, ResultsFileError } from './results/run-file.ts';
-export { caseKey, SCHEMA_VERSION, type CaseResult, type CompletedCase, type FailedCase, type RunResult, type UnavailableCase } from './results/schema.ts';
+export { caseKey, SCHEMA_VERSION, type CaseResult, type CompletedCase, type FailedCase, type RunPart, type RunResult, type UnavailableCase } from './results/schema.ts';

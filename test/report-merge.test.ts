@@ -89,11 +89,13 @@ describe('merging results from two machines', () => {
     );
   });
 
-  it('exits 2 (bad input), naming both files, when bench:report is given two runs of one machine', () => {
+  it('exits 2 (bad input), naming both files and a case, when bench:report is given two runs of one machine that overlap', () => {
+    // Several files of one machine are parts of one matrix (src/results/parts.ts): the same run twice overlaps everywhere.
     const again = join(mkdtempSync(join(tmpdir(), 'gcb-merge-')), 'again.json');
     copyFileSync(files[0]!, again);
     const done = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/report.ts', files[0]!, again, '--out', '/dev/null'], { encoding: 'utf8', env: { ...process.env, GCB_CLI_NAME: 'bench:report' } });
-    expect(done.stderr).toContain(`bench:report: ${again} and ${files[0]} are both from hardware amd-epyc-2c: merge one run per machine`);
+    const first = runs[0]!.run.cases[0]!.key;
+    expect(done.stderr).toContain(`bench:report: ${files[0]} and ${again} both measured ${first}: parts must not overlap`);
     expect(done.stderr).not.toContain('a bug');
     expect(done.status).toBe(2);
   });

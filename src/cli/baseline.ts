@@ -1,7 +1,8 @@
 /**
  * `pnpm bench:baseline [results.json ...] [--last N] [--out file]`: (re)writes the baseline of the
  * runs' hardware from one or more complete runs, atomically, and prints what changed. Explicit by
- * design: `pnpm bench` never touches a baseline.
+ * design: `pnpm bench` never touches a baseline. Runs of the same selection are pooled; runs of
+ * disjoint selections are parts of one matrix, combined into one run first (src/results/parts.ts).
  *
  * Refuses (exit 1) an incomplete run, a run with failed cases, and a run slowed by the test-only
  * GCB_TEST_SLOWDOWN setting: none of them is a trustworthy reference. Bad input exits 2.
@@ -14,17 +15,19 @@ import { computeMetrics } from '../metrics/index.ts';
 import { outputDirsFromEnv } from '../pipeline.ts';
 import { baselinePathFor } from '../evaluate.ts';
 import { baselineFromRuns, diffBaselines, formatBaselineDiff, loadBaseline, writeBaseline, BaselineError, formatSpread, RUN_TO_RUN_QUANTILE } from '../results/baseline.ts';
+import { poolOrCombine, PartsError, type BaselineRuns } from '../results/parts.ts';
 import { loadRunResult } from '../results/run-file.ts';
 import type { RunResult } from '../results/schema.ts';
-import { runCli, CliError } from './run-cli.ts';
+import { cliCommandLine, runCli, CliError } from './run-cli.ts';
 
 const HELP = `Usage: pnpm bench:baseline [results.json ...] [--last N] [--out baselines/<hardware-id>.json]
 
 Writes the baseline for the runs' hardware from one or more complete runs (default
 results/latest.json; --last N: the N newest results/run-*.json) and prints what changed. Made from
 several runs, the baseline pools their rounds and records how far each compiler's ratios moved
-between them; the gate never calls a smaller change a regression. Commit the file: pull requests
-are gated against it.
+between them; the gate never calls a smaller change a regression. Runs of disjoint selections of
+one machine (a matrix measured in parts) are combined into one run, and the baseline records its
+parts. Commit the file: pull requests are gated against it.
 `;
 
 /** Why a run cannot become a baseline, or null when it can. */
@@ -70,23 +73,28 @@ await runCli(async () => {
     paths = positionals.length > 0 ? positionals : [`${dirs.resultsDir}/latest.json`];
   }
   if (new Set(paths.map((p) => resolve(p))).size !== paths.length) throw new CliError(`a results file is named twice (${paths.join(', ')}): each run counts once`, 2);
-  const runs: RunResult[] = [];
+  const files: { file: string; run: RunResult }[] = [];
   for (const path of paths) {
     const run = await loadRunResult(path);
     const refusal = baselineRefusal(run);
     if (refusal !== null) throw new CliError(`not writing a baseline from ${path}: ${refusal}`, 1);
-    runs.push(run);
+    files.push({ file: path, run });
   }
 
   const config = await loadGateConfig(dirs.gateConfigPath);
   const options = metricsOptionsFromGateConfig(config);
   let baseline;
+  let made: BaselineRuns;
   try {
+    made = poolOrCombine(files, { commandLine: cliCommandLine('bench:baseline') });
+    const runs = made.kind === 'pooled' ? made.runs : [made.run];
+    // Metrics over each run's cases, a run combined from parts included: as for a run measured whole.
     baseline = baselineFromRuns(runs.map((run) => ({ run, metrics: computeMetrics(run, options) })));
   } catch (error) {
-    if (error instanceof BaselineError) throw new CliError(`not writing a baseline from ${paths.join(', ')}: ${error.message}`, 1);
+    if (error instanceof BaselineError || error instanceof PartsError) throw new CliError(`not writing a baseline from ${paths.join(', ')}: ${error.message}`, 1);
     throw error;
   }
+  const runs = made.kind === 'pooled' ? made.runs : [made.run];
   const path = baselinePathFor(runs[0] as RunResult, { baselinesDir: dirs.baselinesDir, ...(values.out ? { baselinePath: values.out } : {}) });
 
   let previous = null;
@@ -101,6 +109,7 @@ await runCli(async () => {
   const lines = previous === null ? [`new baseline with ${baseline.cases.length} cases`] : formatBaselineDiff(diffBaselines(previous, baseline));
   const spreads = Object.entries(baseline.runToRun.spread).map(([key, s]) => `  ${key}: ${formatSpread(key, s.spread)} (${s.pairs} run pairs × cases)`);
   if (spreads.length > 0) lines.push(`run-to-run spread over ${runs.length} runs (p${RUN_TO_RUN_QUANTILE * 100} of |change|; the gate's smallest believable change where above the threshold):`, ...spreads);
-  process.stdout.write(`${lines.join('\n')}\nbench:baseline: wrote ${path} (hardware ${baseline.hardwareId}, ${baseline.cases.length} cases, from ${runs.length} run${runs.length === 1 ? '' : 's'})\n`);
+  const from = made.kind === 'parts' ? `from one run measured in ${made.run.parts?.length ?? 1} parts` : `from ${runs.length} run${runs.length === 1 ? '' : 's'}`;
+  process.stdout.write(`${lines.join('\n')}\nbench:baseline: wrote ${path} (hardware ${baseline.hardwareId}, ${baseline.cases.length} cases, ${from})\n`);
   return 0;
 });

@@ -7,6 +7,7 @@ import { BaselineError } from '../results/baseline.ts';
 import { ResultsFileError } from '../results/run-file.ts';
 import { SelectionError } from '../selection.ts';
 import { MergeError } from '../metrics/cross-hardware.ts';
+import { PartsError } from '../results/parts.ts';
 
 export class CliError extends Error {
   constructor(
@@ -17,7 +18,15 @@ export class CliError extends Error {
   }
 }
 
-const INPUT_ERRORS = [GateConfigError, BaselineError, ResultsFileError, SelectionError, MergeError];
+const INPUT_ERRORS = [GateConfigError, BaselineError, ResultsFileError, SelectionError, MergeError, PartsError];
+
+/**
+ * This command as typed: `pnpm <script>` (or the package command's name, GCB_CLI_NAME) and its
+ * arguments; recorded as the command line of what it writes (a run combined from parts).
+ */
+export function cliCommandLine(script: string): string[] {
+  return [...(process.env.GCB_CLI_NAME?.split(' ') ?? ['pnpm', script]), ...process.argv.slice(2)];
+}
 
 export async function runCli(main: () => Promise<number>): Promise<void> {
   const name = process.env.GCB_CLI_NAME ?? process.env.npm_lifecycle_event ?? 'bench';

@@ -22,6 +22,7 @@ import {
   frictionSection,
   hardwareSection,
   notMeasuredSection,
+  partsSection,
   groupsSection,
   orderingsSection,
   problemsSection,
@@ -126,7 +127,8 @@ function runLine(run: RunResult): Text {
     ' failed, ',
     strong(String(count('unavailable'))),
     ' unavailable',
-    filters === '' ? '' : ` · filters: ${filters}`,
+    // A run of parts was selected by each part's filters (the union of them may name more than ran).
+    run.parts !== undefined ? ` · measured in ${plural(run.parts.length, 'part')}, each with its own filters` : filters === '' ? '' : ` · filters: ${filters}`,
     ` · ${run.hardware.cpu.model} (${run.hardware.cpu.cores} cores)${gpu}`,
     ` · ${run.startedAt.slice(0, 16).replace('T', ' ')} UTC`,
   ];
@@ -192,12 +194,13 @@ function machineReport(machine: ReportMachine, index: number, changes: Changes, 
     chartsSection(ctx),
     orderingsSection(ctx),
     casesSection(ctx),
+    partsSection(ctx),
     hardwareSection(ctx),
   ].filter((s): s is Section => s !== null);
   const callouts: MachineReport['callouts'] = run.complete
     ? []
     : [{ kind: 'callout', tone: 'warn', text: [`This run is incomplete${run.interruptedBy ? ` (interrupted by ${run.interruptedBy})` : ''}: some cases were cut short, and it never updates a baseline.`] }];
-  return { id: ctx.prefix, hardwareId: run.hardware.id, verdict: machineVerdict(machine), runLine: runLine(run), callouts, sections, inShortForm };
+  return { id: ctx.prefix, hardwareId: run.hardware.id, verdict: machineVerdict(machine), runLine: runLine(run), parts: run.parts?.length ?? null, callouts, sections, inShortForm };
 }
 
 function crossHardwareSection(cross: NonNullable<ReportInput['crossHardware']>, limits: ShortFormLimits, where: string): Section {

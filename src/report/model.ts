@@ -232,6 +232,8 @@ export type SectionKind =
   | 'charts'
   | 'orderings'
   | 'cases'
+  /** A run combined from parts of one matrix: each part's command, filters, wall time and cases. */
+  | 'parts'
   | 'hardware';
 
 export interface Section {
@@ -267,6 +269,8 @@ export interface MachineReport {
   readonly hardwareId: string;
   readonly verdict: VerdictLine;
   readonly runLine: Text;
+  /** How many parts the run was combined from (src/results/parts.ts); null for a run measured whole. */
+  readonly parts: number | null;
   /** Callouts under the verdict (an incomplete run). */
   readonly callouts: readonly CalloutBlock[];
   readonly sections: readonly Section[];

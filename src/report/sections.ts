@@ -13,7 +13,7 @@ import type { Verdict } from '../gate/verdict.ts';
 import { BRIEF_CHARS, BRIEF_ERROR_CHARS, code, column, emptyCell, keyCell, longTextCell, metricColumn, numberCell, strong, textCell, valueCell } from './cells.ts';
 import type { ChangeGroup, ChangeRow, Changes, ReversalStatus } from './changes.ts';
 import { betaChart, compilerOrder, latencyCharts, ratioCharts, speedupCharts } from './charts.ts';
-import { brief, formatCount, formatMs, formatNumber, formatRatio, plural } from './format.ts';
+import { brief, formatCount, formatDuration, formatMs, formatNumber, formatRatio, plural } from './format.ts';
 import type { Block, Cell, Column, ListItem, Rest, Row, Section, Span, TableBlock, Text, ValueCell } from './model.ts';
 import { compileCostRows, maxDepthOf } from './select.ts';
 
@@ -797,6 +797,59 @@ export function casesSection(ctx: MachineContext): Section {
         'case',
         ctx.where,
       ),
+    ],
+    { collapsed: true },
+  );
+}
+
+const wallMs = (p: { readonly startedAt: string; readonly finishedAt: string }): number => Date.parse(p.finishedAt) - Date.parse(p.startedAt);
+const utc = (iso: string): string => `${iso.slice(0, 19).replace('T', ' ')} UTC`;
+
+/** A run combined from parts of one matrix (src/results/parts.ts): what each part was. */
+export function partsSection(ctx: MachineContext): Section | null {
+  const parts = ctx.run.parts;
+  if (parts === undefined) return null;
+  const incomplete = parts.filter((p) => !p.complete).length;
+  const measuring = parts.reduce((sum, p) => sum + Math.max(0, wallMs(p)), 0);
+  const rows = parts.map((p, i): Row => {
+    const filters = Object.entries(p.filters).map(([k, v]) => `${k}=${v}`).join(' ');
+    const command = p.commandLine.join(' ');
+    return dataRow(
+      [
+        numberCell(i + 1, String(i + 1)),
+        { kind: 'text', text: [code(p.file)], ...(brief(p.file, 100) === p.file ? {} : { brief: [code(brief(p.file, 100))] }) },
+        command === '' ? textCell('—', 'muted') : { kind: 'text', text: [code(command)], ...(brief(command, BRIEF_CHARS) === command ? {} : { brief: [code(brief(command, BRIEF_CHARS))] }) },
+        filters === '' ? textCell('none', 'muted') : longTextCell(filters),
+        textCell(utc(p.startedAt)),
+        numberCell(wallMs(p), formatDuration(wallMs(p))),
+        numberCell(p.cases, String(p.cases)),
+        textCell(p.complete ? 'yes' : 'no', p.complete ? undefined : 'error'),
+      ],
+      p.complete ? 'none' : 'failed',
+    );
+  });
+  const columns = [
+    column('part', 'right'),
+    column('file'),
+    column('command', 'left', { wrap: true }),
+    column('filters', 'left', { wrap: true }),
+    column('started'),
+    column('wall time', 'right'),
+    column('cases', 'right'),
+    column('complete'),
+  ];
+  return section(
+    ctx,
+    'parts',
+    `Measured in ${plural(parts.length, 'part')}`,
+    [
+      explain(
+        `This run is one matrix measured in ${plural(parts.length, 'part')} on this machine — complete runs of disjoint selections, combined into one run `,
+        `(${plural(ctx.run.cases.length, 'case')}, ${formatDuration(measuring)} of measuring from ${utc(ctx.run.startedAt)} to ${utc(ctx.run.finishedAt)}`,
+        incomplete > 0 ? `; ${plural(incomplete, 'part')} incomplete` : '',
+        '). Its metrics are computed over all parts’ cases; a baseline case is missing only when some part’s filters selected it.',
+      ),
+      table('parts', columns, rows, rows.length, 'part', ctx.where),
     ],
     { collapsed: true },
   );

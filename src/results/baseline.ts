@@ -19,7 +19,7 @@ import { mad, median, quantileSorted, sortedCopy } from '../stats/quantile.ts';
 import { writeJsonAtomic } from './atomic.ts';
 import { formatZodIssues, parseVersionedJson } from './validation.ts';
 import { judgedPartner, quietSelfSamples } from './ratios.ts';
-import { SUITES, type CaseResult, type CompletedCase, type RunResult } from './schema.ts';
+import { RunPartSchema, SUITES, type CaseResult, type CompletedCase, type RunResult } from './schema.ts';
 
 /**
  * Bumped on any incompatible change to the baseline format.
@@ -202,6 +202,11 @@ export const BaselineSchema = z.strictObject({
     profile: z.string(),
     commandLine: z.array(z.string()),
     filters: z.record(z.string(), z.string()),
+    /**
+     * When the run(s) were each combined from parts of one matrix (src/results/parts.ts): every part,
+     * ordered by its start. Absent for runs measured whole (and in baselines written before parts).
+     */
+    parts: z.array(RunPartSchema).min(1).optional(),
   }),
   /** Reference compilers the derived metrics were computed against. */
   reference: ReferenceSpecSchema,
@@ -563,6 +568,7 @@ export function baselineFromRun(run: RunResult, metrics: MetricsSummary, options
  * pooled, the derived metrics merged (see mergeBaselineMetrics), and the run-to-run spread of each
  * compiler's judged ratios recorded, which the gate takes as that compiler's smallest believable
  * change. Pure. Refuses runs that differ in hardware, profile, filters, cases or what they measured.
+ * A run combined from parts (src/results/parts.ts) is one run here; the baseline records its parts.
  */
 export function baselineFromRuns(given: readonly MeasuredRun[], options: { maxSamples?: number } = {}): Baseline {
   const runs = [...given].sort((a, b) => (a.run.startedAt < b.run.startedAt ? -1 : a.run.startedAt > b.run.startedAt ? 1 : 0));
@@ -606,6 +612,7 @@ export function baselineFromRuns(given: readonly MeasuredRun[], options: { maxSa
   }
   const cases = [...byCase.values()].map((list) => baselineCase(list, first.metrics.bootstrap.confidence, maxSamples)).sort(byKey);
   const last = runs[runs.length - 1] as MeasuredRun;
+  const parts = runs.flatMap(({ run }) => run.parts ?? []).sort((a, b) => (a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : 0));
   return {
     schemaVersion: BASELINE_SCHEMA_VERSION,
     tool: 'graph-compiler-bench',
@@ -617,6 +624,7 @@ export function baselineFromRuns(given: readonly MeasuredRun[], options: { maxSa
       profile: first.run.profile,
       commandLine: [...first.run.commandLine],
       filters: { ...first.run.filters },
+      ...(parts.length === 0 ? {} : { parts: structuredClone(parts) }),
     },
     reference: first.metrics.reference,
     bootstrap: { ...first.metrics.bootstrap },

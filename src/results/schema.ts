@@ -289,6 +289,27 @@ export const HardwareSchema = z
   .strict();
 export type Hardware = z.infer<typeof HardwareSchema>;
 
+/**
+ * One part of a matrix measured in parts (src/results/parts.ts): a complete run of its own selection,
+ * combined with the other parts' into one run. What it was, so that a report or a baseline can say how
+ * the matrix was made.
+ */
+export const RunPartSchema = z
+  .object({
+    /** The results file the part was read from, as it was named when the parts were combined. */
+    file: z.string().min(1),
+    commandLine: z.array(z.string()),
+    /** The part's own filters: the gate tells filtered from missing cases by these (src/evaluate.ts). */
+    filters: z.record(z.string(), z.string()),
+    startedAt: z.iso.datetime(),
+    finishedAt: z.iso.datetime(),
+    complete: z.boolean(),
+    /** Cases the part holds. */
+    cases: z.number().int().nonnegative(),
+  })
+  .strict();
+export type RunPart = z.infer<typeof RunPartSchema>;
+
 const ComparisonSideSchema = z
   .object({
     /** What the user named: a git ref, a sha or a folder. */
@@ -309,7 +330,11 @@ export const RunResultSchema = z
     interruptedBy: z.string().nullable(),
     commandLine: z.array(z.string()),
     profile: z.string(),
-    /** Filters that narrowed the matrix (compiler, block, batch, depth); empty when the whole matrix ran. */
+    /**
+     * Filters that narrowed the matrix (compiler, block, batch, depth); empty when the whole matrix ran.
+     * A run combined from parts holds, per key, the union of the parts' values (the smallest one filter
+     * set that covers them all, so it may name more than ran); each part's own filters are in `parts`.
+     */
     filters: z.record(z.string(), z.string()),
     hardware: HardwareSchema,
     cases: z.array(CaseResultSchema),
@@ -345,6 +370,12 @@ export const RunResultSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * A run combined from parts (`pnpm bench:report`/`bench:baseline` given several runs of one machine,
+     * src/results/parts.ts): each part, ordered by its start. Absent for a run measured whole. The run's
+     * own command line is then the command that combined them.
+     */
+    parts: z.array(RunPartSchema).min(1).optional(),
   })
   .strict();
 export type RunResult = z.infer<typeof RunResultSchema>;
