@@ -229,6 +229,7 @@ export type SectionKind =
   | 'friction'
   | 'depth'
   | 'compile'
+  | 'fastest'
   | 'charts'
   | 'orderings'
   | 'cases'

@@ -15,7 +15,7 @@ import type { ChangeGroup, ChangeRow, Changes, ReversalStatus } from './changes.
 import { betaChart, compilerOrder, latencyCharts, ratioCharts, speedupCharts } from './charts.ts';
 import { brief, formatCount, formatDuration, formatMs, formatNumber, formatRatio, plural } from './format.ts';
 import type { Block, Cell, Column, ListItem, Rest, Row, Section, Span, TableBlock, Text, ValueCell } from './model.ts';
-import { compileCostRows, maxDepthOf } from './select.ts';
+import { compileCostRows, fastestStacks, maxDepthOf } from './select.ts';
 
 /** How much of each table and list the short form (the pull-request comment, the console) shows. */
 export interface ShortFormLimits {
@@ -742,6 +742,43 @@ export function orderingsSection(ctx: MachineContext): Section | null {
     { form: 'full' },
   );
 }
+
+export function fastestSection(ctx: MachineContext): Section | null {
+  const rows = fastestStacks(ctx.run.cases);
+  if (rows.length === 0) return null;
+  const families = (r: (typeof rows)[number]) => r.byFamily;
+  const bothHardware = new Set(rows.map((r) => r.hardware)).size > 1;
+  return section(ctx, 'fastest', `Fastest stack per model and batch (${rows.length})`, [
+    explain(
+      'Across compiler families (vendor PyTorch and JAX, ONNX Runtime, TensorFlow.js): at each model, batch (blocks at their largest depth) measured by two or more families, the fastest compiler of each family by median latency, fastest first. ',
+      'Next = the second family’s median over the fastest’s; “tie” when their medians’ 95% CIs overlap. Mode says whether inputs stay on the device (compute-only) or are copied on every call (end-to-end): compare like with like.',
+    ),
+    table(
+      'fastest',
+      [column('model'), column('batch', 'right'), column('fastest'), column('mode'), column('median ms', 'right'), column('next family'), column('next / fastest', 'right'), column('all families, fastest first', 'left', { wrap: true })],
+      rows.map((r) => {
+        const [first, second] = families(r) as [FastestFamily, FastestFamily];
+        const tie = second.medianCi[0] <= first.medianCi[1];
+        const ratio = second.medianMs / first.medianMs;
+        return dataRow([
+          textCell(`${r.modelId}${r.depth === null ? '' : ` d=${r.depth}`}${bothHardware ? ` (${r.hardware})` : ''}`),
+          numberCell(r.batch, String(r.batch)),
+          textCell([code(first.compilerId)]),
+          textCell(first.mode),
+          numberCell(first.medianMs, formatMs(first.medianMs)),
+          textCell([code(second.compilerId)]),
+          numberCell(ratio, tie ? `${formatRatio(ratio)} (tie)` : formatRatio(ratio)),
+          longTextCell(families(r).map((f) => `${f.compilerId} ${formatMs(f.medianMs)}`).join(' · ')),
+        ]);
+      }),
+      ctx.limits.compileRows,
+      'row',
+      ctx.where,
+    ),
+  ]);
+}
+
+type FastestFamily = ReturnType<typeof fastestStacks>[number]['byFamily'][number];
 
 /** Cases in a stable order: suite, model, compiler, then depth and batch as numbers. */
 export function orderCases(cases: readonly CaseResult[]): CaseResult[] {
