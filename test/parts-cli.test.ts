@@ -14,14 +14,9 @@ import { parseBaseline } from '../src/results/baseline.ts';
 import { parseRunResult } from '../src/results/run-file.ts';
 import type { RunResult } from '../src/results/schema.ts';
 import { REPO_ROOT } from './support/bench-child.ts';
-import { evenSamples, HARDWARE_ID, makeRun, type SyntheticCase } from './support/synthetic-run.ts';
+import { at } from './support/parts-cases.ts';
+import { HARDWARE_ID, makeRun } from './support/synthetic-run.ts';
 
-const N = 31;
-const constant = (value: number) => Array.from({ length: N }, () => value);
-const at = (model: string, compiler: 'ort-cpu-all' | 'ort-cpu-disabled', ms: number): SyntheticCase =>
-  compiler === 'ort-cpu-all'
-    ? { model, compiler, batch: 8, samples: evenSamples(ms, N), referenceSamples: constant(10) }
-    : { model, compiler, batch: 8, samples: evenSamples(ms, N) };
 
 const part = (model: string, allMs: number, startedAt: string, finishedAt: string): RunResult => ({
   ...makeRun([at(model, 'ort-cpu-all', allMs), at(model, 'ort-cpu-disabled', 10)], { filters: { model } }),

@@ -15,17 +15,11 @@ import { combineParts, combinePerMachine, PartsError, poolOrCombine, unionFilter
 import { parseRunResult } from '../src/results/run-file.ts';
 import type { RunResult } from '../src/results/schema.ts';
 import { baselineOf, baselineOfRuns } from './support/gate-harness.ts';
-import { evenSamples, HARDWARE_ID, makeRun, type SyntheticCase } from './support/synthetic-run.ts';
+import { at } from './support/parts-cases.ts';
+import { HARDWARE_ID, makeRun, type SyntheticCase } from './support/synthetic-run.ts';
 
 const options = metricsOptionsFromGateConfig(DEFAULT_GATE_CONFIG);
-const N = 31;
-const constant = (value: number) => Array.from({ length: N }, () => value);
 
-/** `compiler` on `model` at batch 8, `ms` a call; ort-cpu-all measured alongside its reference (10 ms). */
-const at = (model: string, compiler: 'ort-cpu-all' | 'ort-cpu-disabled', ms: number): SyntheticCase =>
-  compiler === 'ort-cpu-all'
-    ? { model, compiler, batch: 8, samples: evenSamples(ms, N), referenceSamples: constant(10) }
-    : { model, compiler, batch: 8, samples: evenSamples(ms, N) };
 
 const VIT_ALL = 'archetypes/vit-like/ort-cpu-all/b=8';
 const VIT_DIS = 'archetypes/vit-like/ort-cpu-disabled/b=8';
