@@ -76,11 +76,10 @@ export function evaluate(input: EvaluationInput): Evaluation {
   if (base !== null) {
     verdict = pairedGate({ head: run, base, headMetrics: metrics, baseMetrics: baseMetrics as MetricsSummary, config });
   } else if (baseline !== undefined) {
-    const gated = baseline === null ? run : { ...run, filters: gateFilters(run, baseline) };
-    verdict = gate(gated, baseline, metrics, baseline?.metrics ?? null, config);
+    verdict = gate(run, baseline, metrics, baseline?.metrics ?? null, config);
     if (run.confirmation !== null) {
       // A problem stands only when the gate also finds it in the first measurements (src/gate/confirm.ts).
-      const firstRun = firstMeasurements(gated);
+      const firstRun = firstMeasurements(run);
       const first = gate(firstRun, baseline, computeMetrics(firstRun, options), baseline?.metrics ?? null, config);
       verdict = confirmVerdict(first, verdict, run.confirmation.firstCases.map((c) => c.key), {
         hardwareId: run.hardware.id,
@@ -96,30 +95,6 @@ function outcomeOf(input: EvaluationInput, verdict: Verdict | null): Outcome {
   if (input.harnessErrors.length > 0 || input.run.cases.some((c) => c.state === 'failed')) return 'incomplete';
   if (verdict === null) return 'not-gated';
   return verdict.status;
-}
-
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/**
- * The filters the gate judges `run` by against `baseline`: the run's own, unless the run was combined
- * from parts (src/results/parts.ts). The gate tells a baseline case the run lacks as filtered (the
- * selection left it out) or missing (a problem) by one filter set, but parts were selected by several,
- * and their union is not one set of comma-separated values: model A with compiler X in one part and
- * model B with compiler Y in another is not A,B × X,Y, and the per-key union recorded in `run.filters`
- * would call A with Y missing. Exactly: a baseline case lies outside the matrix when every part's own
- * filters leave it out (the gate's own rule, isFilteredOut, per part). Those cases are handed to the
- * gate as the one filter it evaluates as a whole pattern — Vitest's test-name filter (`name`, matched
- * against `<title> <key>`) — that matches every case but them; no such case: no filter.
- */
-export function gateFilters(run: RunResult, baseline: Baseline): Record<string, string> {
-  if (run.parts === undefined) return run.filters;
-  const parts = run.parts;
-  const outside = baseline.cases
-    .filter((b) => parts.every((p) => isFilteredOut({ ...b, hardware: b.hardware }, p.filters)))
-    .map((b) => `${b.suite}/${b.modelId}/${b.compilerId} ${b.suite}/${b.modelId}/${b.compilerId}/${placeOf(b.batch, b.depth)}`);
-  if (outside.length === 0) return {};
-  // A baseline case's key may end in swept dimensions (`/seq=128`); no part's filters can tell those apart.
-  return { name: `^(?!(?:${[...new Set(outside)].sort().map(escapeRegExp).join('|')})(?:/[a-z][a-z0-9_]*=\\d+)*$)` };
 }
 
 /** The run as first measured: the cases measured again replaced by their first measurements. */

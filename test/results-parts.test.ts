@@ -4,7 +4,8 @@
  * part's own filters (src/evaluate.ts); the report says how the matrix was made.
  */
 import { describe, expect, it } from 'vitest';
-import { evaluate, gateFilters, judge } from '../src/evaluate.ts';
+import { evaluate, judge } from '../src/evaluate.ts';
+import { isOutsideRun, selectionsOf } from '../src/gate/filters.ts';
 import { DEFAULT_GATE_CONFIG, gate, metricsOptionsFromGateConfig } from '../src/gate/index.ts';
 import { computeMetrics } from '../src/metrics/index.ts';
 import { buildReport } from '../src/report/build.ts';
@@ -166,18 +167,21 @@ describe('the gate on a run of parts', () => {
     expect(verdict!.counts).toMatchObject({ missing: 1, filtered: 2, unchanged: 2 });
     expect(verdict!.summaryLine).toBe('FAIL: 0 regressions, 0 reversals, 1 missing; judged 2 of 2 comparable cases (2 filtered out)');
     // The union alone would call mixer-like under ort-cpu-all missing too, though no part selected it.
-    const naive = gate(run, baseline, computeMetrics(run, options), undefined, DEFAULT_GATE_CONFIG);
+    const { parts: _parts, ...unioned } = run;
+    const naive = gate(unioned, baseline, computeMetrics(unioned, options), undefined, DEFAULT_GATE_CONFIG);
     expect(naive.cases.filter((c) => c.kind === 'missing').map((c) => c.key)).toEqual([MIX_ALL, VIT_ALL]);
   });
 
-  it('hands the gate the exact selection as one name pattern; a run measured whole keeps its filters', () => {
-    const filters = gateFilters(run, baseline);
-    expect(Object.keys(filters)).toEqual(['name']);
-    const pattern = new RegExp(filters.name!);
-    expect(pattern.test(`archetypes/mixer-like/ort-cpu-all ${MIX_ALL}`)).toBe(false);
-    expect(pattern.test(`archetypes/vit-like/ort-cpu-all ${VIT_ALL}`)).toBe(true);
+  it('judges a run of parts by each part’s own selection; a run measured whole by its filters', () => {
+    const mixAll = { suite: 'archetypes', modelId: 'mixer-like', compilerId: 'ort-cpu-all', batch: 8, depth: null, hardware: 'cpu' } as const;
+    const vitAll = { ...mixAll, modelId: 'vit-like' };
+    expect(selectionsOf(run)).toEqual(run.parts!.map((p) => p.filters));
+    expect(isOutsideRun(mixAll, run)).toBe(true);
+    expect(isOutsideRun(vitAll, run)).toBe(false);
     const whole = makeRun([at('vit-like', 'ort-cpu-disabled', 10)], { filters: { model: 'vit-like' } });
-    expect(gateFilters(whole, baseline)).toEqual({ model: 'vit-like' });
+    expect(selectionsOf(whole)).toEqual([{ model: 'vit-like' }]);
+    expect(isOutsideRun(mixAll, whole)).toBe(true);
+    expect(isOutsideRun(vitAll, whole)).toBe(false);
     expect(evaluate({ run, base: null, baseline: null, config: DEFAULT_GATE_CONFIG, harnessErrors: [], requireBaseline: false }).outcome).toBe('no-baseline');
   });
 });

@@ -80,6 +80,20 @@ export function isFilteredOut(subject: FilterSubject | string, filters: Readonly
   return false;
 }
 
+/** What a run was selected by: each part's own filters for a run combined from parts, else the run's. */
+export function selectionsOf(run: { readonly filters: Readonly<Record<string, string>>; readonly parts?: readonly { readonly filters: Readonly<Record<string, string>> }[] | undefined }): readonly Readonly<Record<string, string>>[] {
+  return run.parts === undefined || run.parts.length === 0 ? [run.filters] : run.parts.map((p) => p.filters);
+}
+
+/**
+ * True when every selection the run was made by leaves the case out. A run of parts is judged by each
+ * part's own filters: their per-key union (`run.filters`) may cover more than ran — model A with
+ * compiler X in one part and model B with Y in another is not A,B × X,Y.
+ */
+export function isOutsideRun(subject: FilterSubject | string, run: Parameters<typeof selectionsOf>[0]): boolean {
+  return selectionsOf(run).every((filters) => isFilteredOut(subject, filters));
+}
+
 /** Parts of a key `suite/model/compiler/b=8[/d=4][/seq=128…]`, or null if it does not have that shape. */
 export function parseCaseKey(key: string): FilterSubject | null {
   const m = /^(blocks|archetypes|models)\/(.+)\/([^/]+)\/b=(\d+)(?:\/d=(\d+))?((?:\/[a-z][a-z0-9_]*=\d+)*)$/.exec(key);

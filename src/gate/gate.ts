@@ -14,7 +14,7 @@ import type { MetricsSummary } from '../metrics/types.ts';
 import type { BootstrapSettings } from '../stats/bootstrap.ts';
 import { caseVerdict } from './cases.ts';
 import type { GateConfig } from './config.ts';
-import { isFilteredOut } from './filters.ts';
+import { isOutsideRun } from './filters.ts';
 import { byString } from './format.ts';
 import { reversalChecks } from './reversal-checks.ts';
 import { depthGainChecks, frictionChecks } from './series-checks.ts';
@@ -95,7 +95,7 @@ export function gate(
     if (v === null) continue;
     if (v === 'filtered') {
       const b = bc as BaselineCase;
-      if (profileDiffers || isFilteredOut({ ...b, hardware: b.hardware }, run.filters)) filtered++;
+      if (profileDiffers || isOutsideRun({ ...b, hardware: b.hardware }, run)) filtered++;
       else {
         const message = `missing: ${key} is in the baseline but not in this run (and the run's filters do not exclude it)`;
         problems.push({ kind: 'missing', key, message });

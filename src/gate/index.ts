@@ -12,7 +12,7 @@ export {
   type GateConfig,
   type GateConfigFile,
 } from './config.ts';
-export { isFilteredOut, isKeyFilteredOut, parseCaseKey, type FilterSubject } from './filters.ts';
+export { isFilteredOut, isKeyFilteredOut, isOutsideRun, parseCaseKey, selectionsOf, type FilterSubject } from './filters.ts';
 export { judge, type Judgement } from './judge.ts';
 export {
   summaryLine,

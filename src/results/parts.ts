@@ -165,7 +165,7 @@ function unionValues(values: readonly string[]): string {
  * test-name pattern, one regular expression) becomes the alternation of the parts' patterns; a
  * `hardware` of `all` narrows nothing. Per key the union is exact, but across keys it may cover more
  * than ran (model A with compiler X and model B with Y give A,B × X,Y): the gate therefore judges a
- * run of parts by each part's own filters (see `gateFilters` in src/evaluate.ts).
+ * run of parts by each part's own filters (`isOutsideRun` in src/gate/filters.ts).
  */
 export function unionFilters(sets: readonly Readonly<Record<string, string>>[]): Record<string, string> {
   if (sets.length === 0) return {};
