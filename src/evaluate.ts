@@ -5,11 +5,11 @@
  * the pipeline loads its inputs and writes what it returns, once.
  */
 import { join } from 'node:path';
-import { confirmVerdict, gate, isFilteredOut, metricsOptionsFromGateConfig, type GateConfig, type Verdict } from './gate/index.ts';
+import { confirmVerdict, gate, metricsOptionsFromGateConfig, type GateConfig, type Verdict } from './gate/index.ts';
 import { pairedGate } from './gate/paired.ts';
 import { computeMetrics, type MetricsSummary } from './metrics/index.ts';
 import type { Baseline } from './results/baseline.ts';
-import { placeOf, type RunResult } from './results/schema.ts';
+import type { RunResult } from './results/schema.ts';
 
 /** A problem outside any case: a spec file that failed to load, a case that threw before it was measured. */
 export interface HarnessError {
