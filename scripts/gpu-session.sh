@@ -26,6 +26,10 @@
 #   GPU_CALL=8: mobilenetv2-like, resnet-like and mixer-like under Inductor and CUDA graphs (both modes)
 #               and TensorRT's reason; the archetypes under the WebGPU compilers beside them.
 #   GPU_CALL=9: every block under the WebGPU compilers.
+# A third session measures what those did not: max-autotune and the blocks end to end. Its calls run a
+# queue of parts against one deadline (GPU_SECONDS, default 500): each part gets the time left, and a
+# part that would get less than a minute is not started (its name is printed: the next call's queue).
+#   GPU_CALL=queue GPU_PARTS="<part> <part> …": the parts below, in that order.
 # Used as: device run, carry .devicekit: source .devicekit/on-device.sh && GPU_CALL=1 bash scripts/gpu-session.sh
 set -uo pipefail
 final=${OUT:-out}
@@ -57,7 +61,31 @@ run() {
 }
 
 vendor=torch-eager-cuda,torch-eager-cuda-e2e,torch-inductor-cuda,torch-inductor-cuda-e2e,torch-cudagraphs-cuda,torch-cudagraphs-cuda-e2e,jax-xla-cuda,jax-xla-cuda-e2e,tensorrt-cuda
+# Parts of the third session: name -> case limit (ms) and bench selection.
+declare -A queue_limit queue_args
+queue_part() { queue_limit[$1]=$2; queue_args[$1]=$3; }
+queue_part archetypes-max-autotune 300000 "--model $archetypes --compiler torch-inductor-max-autotune-cuda,torch-inductor-max-autotune-cuda-e2e"
+queue_part blocks-max-autotune-a 300000 "--model resnet-basic,mbv2-inverted,convnext --compiler torch-inductor-max-autotune-cuda"
+queue_part blocks-max-autotune-b 300000 "--model vit-encoder,mixer,plain-conv --compiler torch-inductor-max-autotune-cuda"
+queue_part vit-cudagraphs-e2e 120000 "--model vit-like --compiler torch-cudagraphs-cuda-e2e"
+queue_part blocks-eager-jax-e2e 60000 "--model $blocks --compiler torch-eager-cuda-e2e,jax-xla-cuda-e2e"
+queue_part blocks-inductor-e2e-a 60000 "--model resnet-basic,mbv2-inverted,convnext --compiler torch-inductor-cuda-e2e"
+queue_part blocks-inductor-e2e-b 60000 "--model vit-encoder,mixer,plain-conv --compiler torch-inductor-cuda-e2e"
+queue_part blocks-cudagraphs-e2e-a 60000 "--model resnet-basic,mbv2-inverted,convnext --compiler torch-cudagraphs-cuda-e2e"
+queue_part blocks-cudagraphs-e2e-b 60000 "--model vit-encoder,mixer,plain-conv --compiler torch-cudagraphs-cuda-e2e"
+
 case "${GPU_CALL:-1}" in
+  queue)
+    nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/gpu.csv" 2>&1
+    deadline=$(( $(date +%s) + ${GPU_SECONDS:-500} ))
+    for part in ${GPU_PARTS:?GPU_PARTS names the parts to run}; do
+      if [ -z "${queue_args[$part]+x}" ]; then echo "gpu-session.sh: unknown part \"$part\"; parts: ${!queue_args[*]}" >&2; exit 2; fi
+      left=$(( deadline - $(date +%s) ))
+      if [ "$left" -lt 60 ]; then echo "not started: $part"; continue; fi
+      # shellcheck disable=SC2086  # the selection is words
+      COPY_MD=1 run "$part" "$left" "${queue_limit[$part]}" --sessions 1 --hardware gpu --no-gate ${queue_args[$part]}
+    done
+    ;;
   1)
     nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv > "$out/gpu.csv" 2>&1
     model=$(node --import tsx scripts/worker-model.ts resnet-like)
