@@ -65,6 +65,9 @@ vendor=torch-eager-cuda,torch-eager-cuda-e2e,torch-inductor-cuda,torch-inductor-
 declare -A queue_limit queue_args
 queue_part() { queue_limit[$1]=$2; queue_args[$1]=$3; }
 queue_part archetypes-max-autotune 300000 "--model $archetypes --compiler torch-inductor-max-autotune-cuda,torch-inductor-max-autotune-cuda-e2e"
+# The GEMM-built archetypes alone: max-autotune did not compile mobilenetv2-like at b=1 within 5 minutes.
+queue_part archetypes-max-autotune-gemm 200000 "--model vit-like,mixer-like --compiler torch-inductor-max-autotune-cuda"
+queue_part blocks-max-autotune-gemm 200000 "--model vit-encoder,mixer --compiler torch-inductor-max-autotune-cuda"
 queue_part blocks-max-autotune-a 300000 "--model resnet-basic,mbv2-inverted,convnext --compiler torch-inductor-max-autotune-cuda"
 queue_part blocks-max-autotune-b 300000 "--model vit-encoder,mixer,plain-conv --compiler torch-inductor-max-autotune-cuda"
 queue_part vit-cudagraphs-e2e 120000 "--model vit-like --compiler torch-cudagraphs-cuda-e2e"
