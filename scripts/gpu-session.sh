@@ -74,6 +74,7 @@ queue_part blocks-max-autotune-b 300000 "--model vit-encoder,mixer,plain-conv --
 # depth 1, batch 1, and vit-encoder were measured; vit-like b=8 is measured again beside b=32).
 queue_part mixer-max-autotune-d48 300000 "--model mixer --depth 4,8 --compiler torch-inductor-max-autotune-cuda"
 queue_part gemm-max-autotune-rest 300000 "--model vit-like,mixer --depth 1 --batch 8,32 --compiler torch-inductor-max-autotune-cuda"
+queue_part vit-max-autotune-b32 240000 "--model vit-like --batch 32 --compiler torch-inductor-max-autotune-cuda"
 queue_part vit-cudagraphs-e2e 120000 "--model vit-like --compiler torch-cudagraphs-cuda-e2e"
 queue_part blocks-eager-jax-e2e 60000 "--model $blocks --compiler torch-eager-cuda-e2e,jax-xla-cuda-e2e"
 queue_part blocks-inductor-e2e-a 60000 "--model resnet-basic,mbv2-inverted,convnext --compiler torch-inductor-cuda-e2e"
