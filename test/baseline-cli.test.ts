@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { stableJson } from '../src/results/atomic.ts';
@@ -83,4 +84,41 @@ describe('pnpm bench:baseline with several runs', () => {
     expect(twice.stderr).toContain('a results file is named twice');
     expect(existsSync(baselines)).toBe(false);
   }, 30_000);
+});
+
+describe('pnpm bench:baseline --extend', () => {
+  const convnext = (startedAt: string): RunResult => ({
+    ...makeRun([
+      { model: 'convnext', compiler: 'ort-cpu-all', batch: 1, depth: 1, samples: evenSamples(4), referenceSamples: Array.from({ length: 31 }, () => 8) },
+      { model: 'convnext', compiler: 'ort-cpu-disabled', batch: 1, depth: 1, samples: evenSamples(8) },
+    ]),
+    startedAt,
+    finishedAt: startedAt,
+  });
+
+  it('adds a gzipped run’s cases to the baseline, and refuses to add them twice or to a baseline that is not there', async () => {
+    const first = write('first.json', run(0.6, '2026-01-01T10:00:00.000Z'));
+    expect((await baselineCli([first])).code).toBe(0);
+    const path = join(baselines, `${HARDWARE_ID}.json`);
+    const gz = join(results, 'later.json.gz');
+    writeFileSync(gz, gzipSync(stableJson(convnext('2026-01-05T10:00:00.000Z'))));
+    const extended = await baselineCli([gz, '--extend', path]);
+    expect(extended.code).toBe(0);
+    expect(extended.stdout).toContain('+ blocks/convnext/ort-cpu-all/b=1/d=1');
+    expect(extended.stdout).toContain(`wrote ${path} (hardware ${HARDWARE_ID}, 4 cases, ${path} extended with 1 run)`);
+    const baseline = parseBaseline(readFileSync(path, 'utf8'), path);
+    expect(baseline.createdFrom.parts?.map((p) => p.file)).toEqual([path, gz]);
+    const before = readFileSync(path, 'utf8');
+    const again = await baselineCli([gz, '--extend', path]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`not writing a baseline: cannot extend ${path}: 2 case(s) are in the baseline already (blocks/convnext/ort-cpu-all/b=1/d=1, blocks/convnext/ort-cpu-disabled/b=1/d=1)`);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    const missing = await baselineCli([gz, '--extend', join(dir, 'none.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain(`--extend ${join(dir, 'none.json')}: no such baseline`);
+    writeFileSync(join(results, 'broken.json.gz'), 'not gzip');
+    const broken = await baselineCli([join(results, 'broken.json.gz')]);
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain(`${join(results, 'broken.json.gz')}: not a readable gzip file`);
+  }, 40_000);
 });

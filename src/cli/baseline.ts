@@ -15,19 +15,23 @@ import { computeMetrics } from '../metrics/index.ts';
 import { outputDirsFromEnv } from '../pipeline.ts';
 import { baselinePathFor } from '../evaluate.ts';
 import { baselineFromRuns, diffBaselines, formatBaselineDiff, loadBaseline, writeBaseline, BaselineError, formatSpread, RUN_TO_RUN_QUANTILE } from '../results/baseline.ts';
+import { extendBaseline } from '../results/baseline-extend.ts';
 import { poolOrCombine, PartsError, type BaselineRuns } from '../results/parts.ts';
 import { loadRunResult } from '../results/run-file.ts';
 import type { RunResult } from '../results/schema.ts';
 import { cliCommandLine, runCli, CliError } from './run-cli.ts';
 
-const HELP = `Usage: pnpm bench:baseline [results.json ...] [--last N] [--out baselines/<hardware-id>.json]
+const HELP = `Usage: pnpm bench:baseline [results.json ...] [--last N] [--out baselines/<hardware-id>.json] [--extend baselines/<hardware-id>.json]
 
 Writes the baseline for the runs' hardware from one or more complete runs (default
 results/latest.json; --last N: the N newest results/run-*.json) and prints what changed. Made from
 several runs, the baseline pools their rounds and records how far each compiler's ratios moved
 between them; the gate never calls a smaller change a regression. Runs of disjoint selections of
 one machine (a matrix measured in parts) are combined into one run, and the baseline records its
-parts. Commit the file: pull requests are gated against it.
+parts. --extend adds the runs' cases to an existing baseline instead (a matrix measured over
+several sessions whose earlier results files are gone): it refuses a case already there, and a
+friction or depth-gain series or a compiler's archetypes that would lie in both. Results files may be
+gzipped (.json.gz). Commit the file: pull requests are gated against it.
 `;
 
 /** Why a run cannot become a baseline, or null when it can. */
@@ -56,7 +60,7 @@ async function newestRuns(resultsDir: string, count: number): Promise<string[]> 
 await runCli(async () => {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { out: { type: 'string' }, last: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { out: { type: 'string' }, last: { type: 'string' }, extend: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     process.stdout.write(HELP);
@@ -95,21 +99,42 @@ await runCli(async () => {
     throw error;
   }
   const runs = made.kind === 'pooled' ? made.runs : [made.run];
-  const path = baselinePathFor(runs[0] as RunResult, { baselinesDir: dirs.baselinesDir, ...(values.out ? { baselinePath: values.out } : {}) });
+  const outPath = values.out ?? values.extend;
+  const path = baselinePathFor(runs[0] as RunResult, { baselinesDir: dirs.baselinesDir, ...(outPath === undefined ? {} : { baselinePath: outPath }) });
 
   let previous = null;
-  try {
-    previous = await loadBaseline(path);
-  } catch (error) {
-    // The old file is being replaced; say that it was unreadable rather than stopping.
-    if (!(error instanceof BaselineError)) throw error;
-    process.stdout.write(`bench:baseline: the previous baseline was unreadable and is replaced:\n${error.message}\n`);
+  if (values.extend !== undefined) {
+    // The baseline extended must be sound: unlike one being replaced, an unreadable one stops the run.
+    let existing;
+    try {
+      existing = await loadBaseline(values.extend);
+    } catch (error) {
+      if (error instanceof BaselineError) throw new CliError(`--extend ${values.extend}: ${error.message}`, 2);
+      throw error;
+    }
+    if (existing === null) throw new CliError(`--extend ${values.extend}: no such baseline`, 2);
+    try {
+      baseline = extendBaseline(existing, baseline, { existing: values.extend, addition: paths.join(', ') });
+    } catch (error) {
+      if (error instanceof BaselineError) throw new CliError(`not writing a baseline: ${error.message}`, 1);
+      throw error;
+    }
+    previous = path === values.extend ? existing : null;
+  } else {
+    try {
+      previous = await loadBaseline(path);
+    } catch (error) {
+      // The old file is being replaced; say that it was unreadable rather than stopping.
+      if (!(error instanceof BaselineError)) throw error;
+      process.stdout.write(`bench:baseline: the previous baseline was unreadable and is replaced:\n${error.message}\n`);
+    }
   }
   await writeBaseline(path, baseline);
   const lines = previous === null ? [`new baseline with ${baseline.cases.length} cases`] : formatBaselineDiff(diffBaselines(previous, baseline));
   const spreads = Object.entries(baseline.runToRun.spread).map(([key, s]) => `  ${key}: ${formatSpread(key, s.spread)} (${s.pairs} run pairs × cases)`);
   if (spreads.length > 0) lines.push(`run-to-run spread over ${runs.length} runs (p${RUN_TO_RUN_QUANTILE * 100} of |change|; the gate's smallest believable change where above the threshold):`, ...spreads);
-  const from = made.kind === 'parts' ? `from one run measured in ${made.run.parts?.length ?? 1} parts` : `from ${runs.length} run${runs.length === 1 ? '' : 's'}`;
+  const measured = made.kind === 'parts' ? `one run measured in ${made.run.parts?.length ?? 1} parts` : `${runs.length} run${runs.length === 1 ? '' : 's'}`;
+  const from = values.extend === undefined ? `from ${measured}` : `${values.extend} extended with ${measured}`;
   process.stdout.write(`${lines.join('\n')}\nbench:baseline: wrote ${path} (hardware ${baseline.hardwareId}, ${baseline.cases.length} cases, ${from})\n`);
   return 0;
 });

@@ -1,5 +1,6 @@
-/** Reading a results file (`results/latest.json`, a CI artifact), checked against the result schema. */
+/** Reading a results file (`results/latest.json`, a CI artifact, or a gzipped `*.json.gz`), checked against the result schema. */
 import { readFile } from 'node:fs/promises';
+import { gunzipSync } from 'node:zlib';
 import { READABLE_SCHEMA_VERSIONS, RunResultSchema, type RunResult } from './schema.ts';
 import { parseVersionedJson } from './validation.ts';
 
@@ -25,9 +26,9 @@ export function parseRunResult(text: string, file: string): RunResult {
 }
 
 export async function loadRunResult(file: string): Promise<RunResult> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new ResultsFileError(
@@ -35,5 +36,13 @@ export async function loadRunResult(file: string): Promise<RunResult> {
       file,
     );
   }
-  return parseRunResult(text, file);
+  // Results kept in the repository (docs/results/data/) are gzipped: a GPU part is 0.5–2 MB of JSON.
+  if (file.endsWith('.gz')) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (error) {
+      throw new ResultsFileError(`${file}: not a readable gzip file (${(error as Error).message})`, file);
+    }
+  }
+  return parseRunResult(bytes.toString('utf8'), file);
 }
