@@ -416,8 +416,9 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
         // Alone, nothing is judged: sample for the minimum time.
         ...(paired ? {} : { targetRelativeCi: null }),
         blockMs: profile.paired.blockMs,
-        // A block must last its time even for a call of microseconds: short blocks are the noisy ones.
+        // A block must last its millisecond even for a call of microseconds (one untimed call, then the timed ones).
         maxCallsPerBlock: 4096,
+        sharedCallsPerRound: true,
         minRounds,
         // The worker ran the model already (its compile, the output check): one warm-up call will do.
         warmupMinCalls: 1,
