@@ -75,6 +75,16 @@ export function evaluate(input: EvaluationInput): Evaluation {
   let verdict: Verdict | null = null;
   if (base !== null) {
     verdict = pairedGate({ head: run, base, headMetrics: metrics, baseMetrics: baseMetrics as MetricsSummary, config });
+    if (run.confirmation !== null) {
+      // Measured again in fresh workers: a problem stands only when the first measurements of both sides show it too.
+      const firstHead = firstMeasurements(run);
+      const firstBase = firstMeasurements(base);
+      const first = pairedGate({ head: firstHead, base: firstBase, headMetrics: computeMetrics(firstHead, options), baseMetrics: computeMetrics(firstBase, options), config });
+      verdict = confirmVerdict(first, verdict, run.confirmation.firstCases.map((c) => c.key), {
+        hardwareId: run.hardware.id,
+        minJudgedFraction: config.minJudgedFraction,
+      });
+    }
   } else if (baseline !== undefined) {
     verdict = gate(run, baseline, metrics, baseline?.metrics ?? null, config);
     if (run.confirmation !== null) {

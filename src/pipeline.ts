@@ -60,8 +60,10 @@ export interface FinishOptions extends OutputDirs {
 export interface FinishInput {
   readonly collected: Collected;
   readonly plan: RunPlan;
-  /** First measurements of cases measured again to confirm the gate's findings (single mode). */
+  /** First measurements of cases measured again to confirm the gate's findings (the head's in paired mode). */
   readonly confirmation?: readonly CaseResult[];
+  /** Paired mode: the base side's first measurements of those cases. */
+  readonly baseConfirmation?: readonly CaseResult[];
   readonly options: FinishOptions;
 }
 
@@ -185,7 +187,7 @@ export async function finish(input: FinishInput): Promise<Finished> {
   let base: RunResult | null = null;
   try {
     run = checked(buildRunResult(collected, plan, 'head', input.confirmation), 'run');
-    base = paired ? checked(buildRunResult(collected, plan, 'base'), 'base') : null;
+    base = paired ? checked(buildRunResult(collected, plan, 'base', input.baseConfirmation), 'base') : null;
   } catch (error) {
     log(`bench: ${(error as Error).message}`);
     return { exitCode: exitCodeOf('incomplete'), outcome: 'error', run: null, base: null, evaluation: null };

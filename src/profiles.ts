@@ -19,6 +19,10 @@ export interface Profile {
    * Paired runs (`--compare`): base and head alternate in rounds of one block each, `blockMs` long
    * per side; sampling (both sides together) follows `measure`, and stops on the precision of the
    * per-round head/base ratio. One session per side: the pairing, not spreading, controls drift.
+   * Blocks are short (1 ms: one call for any model slower than that, one untimed and a few timed for
+   * faster ones): on the 2-core VM a worker's speed wanders by ±20% over tens of milliseconds, so two
+   * 30-ms blocks in a row did not share it, and a 10% slowdown of ort-cpu-all was called in 0 of 66
+   * cases with 30-ms blocks and in 49 of 66 with 1-ms blocks, in the same time (docs/paired.md).
    */
   readonly paired: { readonly blockMs: number; readonly minRounds: number; readonly measure: Partial<MeasureOptions> };
 }
@@ -30,7 +34,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sweep: 'all',
     measure: { minTimeMs: 200, minSamples: 12, warmupTimeMs: 30, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 600 },
     sessions: 2,
-    paired: { blockMs: 40, minRounds: 12, measure: { minTimeMs: 500, minSamples: 2, warmupTimeMs: 30, warmupIterations: 2, targetRelativeCi: 0.015, maxTimeMs: 1200 } },
+    paired: { blockMs: 1, minRounds: 48, measure: { minTimeMs: 500, minSamples: 2, warmupTimeMs: 30, warmupIterations: 2, targetRelativeCi: 0.015, maxTimeMs: 1200 } },
   },
   quick: {
     name: 'quick',
@@ -38,7 +42,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sweep: 'ends',
     measure: { minTimeMs: 120, minSamples: 12, warmupTimeMs: 20, warmupIterations: 3, targetRelativeCi: 0.02, maxTimeMs: 300 },
     sessions: 2,
-    paired: { blockMs: 30, minRounds: 10, measure: { minTimeMs: 300, minSamples: 2, warmupTimeMs: 20, warmupIterations: 1, targetRelativeCi: 0.02, maxTimeMs: 700 } },
+    paired: { blockMs: 1, minRounds: 40, measure: { minTimeMs: 300, minSamples: 2, warmupTimeMs: 20, warmupIterations: 1, targetRelativeCi: 0.02, maxTimeMs: 700 } },
   },
   full: {
     name: 'full',
@@ -46,7 +50,7 @@ export const PROFILES: Readonly<Record<ProfileName, Profile>> = {
     sweep: 'all',
     measure: { minTimeMs: 600, minSamples: 30, warmupTimeMs: 200, warmupIterations: 5, targetRelativeCi: 0.005, maxTimeMs: 3000 },
     sessions: 4,
-    paired: { blockMs: 80, minRounds: 16, measure: { minTimeMs: 2000, minSamples: 16, warmupTimeMs: 100, warmupIterations: 3, targetRelativeCi: 0.005, maxTimeMs: 6000 } },
+    paired: { blockMs: 1, minRounds: 64, measure: { minTimeMs: 2000, minSamples: 16, warmupTimeMs: 100, warmupIterations: 3, targetRelativeCi: 0.005, maxTimeMs: 6000 } },
   },
 };
 

@@ -75,6 +75,17 @@ describe('interleaved measurement', () => {
     expect(fast).toBeLessThanOrEqual(12);
   });
 
+  it('gives every arm one block size from their geometric-mean latency when asked (paired runs)', async () => {
+    // Self-timed arms of 1 ms and 0.25 ms calls (their own clocks): 3-ms blocks would hold 3 and 12 calls; shared, 6 each.
+    const arm = (ms: number) => ({ timedCalls: async (k: number) => Array.from({ length: k }, () => ms) });
+    const own = await measureInterleaved([arm(1), arm(0.25)], engine, { ...quick, warmupIterations: 2, blockMs: 3, minRounds: 2 });
+    expect(own.callsPerRound).toEqual([3, 12]);
+    const shared = await measureInterleaved([arm(1), arm(0.25)], engine, { ...quick, warmupIterations: 2, blockMs: 3, minRounds: 2, sharedCallsPerRound: true });
+    expect(shared.callsPerRound).toEqual([6, 6]);
+    expect(shared.untimedFirst).toEqual([true, true]);
+    expect(shared.samples[0]).toHaveLength(shared.rounds * 6);
+  });
+
   it('exposes all arms to the same drift, so their per-round ratio stays at 1', async () => {
     // A machine that slows down steadily: each call costs more than the last. Measured one after the
     // other, the later arm would look much slower; interleaved, the ratio of their rounds stays near 1.

@@ -308,26 +308,40 @@ async function main(): Promise<number> {
   let collectedRun: Collected = first;
   let confirmation: PlannedCase[] | null = null;
   let firstCases = undefined;
+  let firstBaseCases = undefined;
 
-  // Single mode on a noisy machine: a finding fails the run only if it reproduces.
-  if (plan.mode === 'single' && finishOptions.gate && values['no-confirm'] !== true && first.interruptedBy === null) {
+  // On a noisy machine a finding fails the run only if it reproduces. Paired: the cases are measured
+  // again in a fresh Vitest run, so in fresh worker processes on both sides — a case whose two session
+  // pairs shared a bias of their processes (on the 2-core VM up to 30%, both pairs alike) does not
+  // keep it there, and a real change does.
+  if (finishOptions.gate && values['no-confirm'] !== true && first.interruptedBy === null) {
     const { keys, findings } = await findingsToConfirm(first, plan, finishOptions, config);
     if (keys.length > 0) {
       confirmation = plan.cases.filter((c) => keys.includes(c.key));
-      process.stdout.write(`\nbench: confirming ${findings} finding(s): measuring ${confirmation.length} case(s) again\n`);
+      const fresh = plan.mode === 'paired' ? ' in fresh worker processes' : '';
+      process.stdout.write(`\nbench: confirming ${findings} finding(s): measuring ${confirmation.length} case(s) again${fresh}\n`);
       const again = await measureRun({ ...plan, cases: confirmation }, []);
       const remeasured = new Map(again.cases.map((c) => [c.key, c]));
+      const remeasuredBase = new Map(again.baseCases.map((c) => [c.key, c]));
       firstCases = first.cases.filter((c) => remeasured.has(c.key));
+      firstBaseCases = first.baseCases.filter((c) => remeasuredBase.has(c.key));
       collectedRun = {
         ...first,
         cases: first.cases.map((c) => remeasured.get(c.key) ?? c),
+        baseCases: first.baseCases.map((c) => remeasuredBase.get(c.key) ?? c),
         harnessErrors: [...first.harnessErrors, ...again.harnessErrors],
         finishedAt: again.finishedAt,
         interruptedBy: again.interruptedBy,
       };
     }
   }
-  const finished = await finish({ collected: collectedRun, plan, options: finishOptions, ...(firstCases === undefined ? {} : { confirmation: firstCases }) });
+  const finished = await finish({
+    collected: collectedRun,
+    plan,
+    options: finishOptions,
+    ...(firstCases === undefined ? {} : { confirmation: firstCases }),
+    ...(firstBaseCases === undefined ? {} : { baseConfirmation: firstBaseCases }),
+  });
   return finished.exitCode;
 }
 
@@ -336,6 +350,13 @@ async function findingsToConfirm(first: Collected, plan: RunPlan, options: Finis
   const none = { keys: [], findings: 0 };
   if (first.harnessErrors.length > 0) return none;
   const run = buildRunResult(first, plan);
+  if (plan.mode === 'paired') {
+    // Paired: judged against the base measured alongside; the gate config is the base's (bench.ts above).
+    const base = buildRunResult(first, plan, 'base');
+    const { verdict, metrics } = evaluate({ run, base, baseline: undefined, config, harnessErrors: [], requireBaseline: false });
+    const keys = verdict === null ? null : keysToConfirm(verdict, metrics);
+    return keys === null || verdict === null ? none : { keys, findings: verdict.problems.length };
+  }
   let baseline;
   try {
     baseline = await loadBaseline(options.baselinePath ?? join(options.baselinesDir, `${run.hardware.id}.json`));

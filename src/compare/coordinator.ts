@@ -356,6 +356,9 @@ async function measureSides(planned: PlannedCase, plan: RunPlan, states: SideSta
  */
 export const PAIRED_SESSIONS = 2;
 
+/** Rounds a session of calls too slow for its time cap keeps (each side's calls per round are then 1). */
+export const PAIRED_MIN_ROUNDS_AT_CAP = 2;
+
 async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideState[]): Promise<void> {
   const profile = getProfile(plan.profile);
   const fixed = plan.pairedRounds;
@@ -365,7 +368,9 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
       ? { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure }
       : { ...DEFAULT_MEASURE_OPTIONS, ...planned.measure, minTimeMs: 0, minSamples: 1, targetRelativeCi: null, maxTimeMs: Number.MAX_SAFE_INTEGER, maxSamples: Number.MAX_SAFE_INTEGER };
   const sessions = plan.pairedSessions;
-  const options = sessionShare(whole, sessions);
+  // The gate judges rounds, not one side's calls: at the time cap a session of slow calls (tfjs-cpu at
+  // b=8, 2–3 s a call) stops at its minimum rounds, whatever a spec's own minSamples asks of a single side.
+  const options = { ...sessionShare(whole, sessions), ...(fixed === null ? { minSamples: PAIRED_MIN_ROUNDS_AT_CAP } : {}) };
   const minRounds = Math.max(2, Math.ceil((fixed ?? profile.paired.minRounds) / sessions));
   const paired = live.length === 2;
   const seed = deriveSeed(plan.seed, planned.key);
@@ -411,8 +416,9 @@ async function measureRounds(planned: PlannedCase, plan: RunPlan, live: SideStat
         // Alone, nothing is judged: sample for the minimum time.
         ...(paired ? {} : { targetRelativeCi: null }),
         blockMs: profile.paired.blockMs,
-        // A block must last its time even for a call of microseconds: short blocks are the noisy ones.
+        // A block must last its millisecond even for a call of microseconds (one untimed call, then the timed ones).
         maxCallsPerBlock: 4096,
+        sharedCallsPerRound: true,
         minRounds,
         // The worker ran the model already (its compile, the output check): one warm-up call will do.
         warmupMinCalls: 1,

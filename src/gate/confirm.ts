@@ -7,6 +7,7 @@
  * outlier rarely twice. Pure: two verdicts in, one out.
  */
 import type { MetricsSummary } from '../metrics/types.ts';
+import { pairedVerdictLine } from './paired.ts';
 import { countsOf, summaryLine, verdictStatus, type CaseVerdict, type Problem, type ProblemKind, type Verdict } from './verdict.ts';
 
 /** Problems that a second measurement can confirm or dismiss (the others — failures, missing cases — stand). */
@@ -60,12 +61,15 @@ export function confirmVerdict(
     s.kind === 'regression' && !isConfirmed('series-regression', s.series) ? { ...s, kind: 'unchanged' as const, message: `not confirmed: ${s.message}` } : s,
   );
   const reversals = second.reversals.filter((r) => isConfirmed(r.kind, r.id));
-  const counts = countsOf(cases, series, reversals, second.counts.filtered, second.counts.comparable);
+  const paired = second.paired !== undefined;
+  const counted = countsOf(cases, series, reversals, second.counts.filtered, second.counts.comparable);
+  // Paired: every case with rounds on both sides is judged, as the paired gate counts it.
+  const counts = paired ? { ...counted, judged: second.counts.judged } : counted;
   const passed = confirmed.length === 0;
   const dismissed = first.problems.filter((p) => CONFIRMABLE.has(p.kind)).length - confirmed.filter((p) => CONFIRMABLE.has(p.kind)).length;
   const otherProblems = second.problems.filter((p) => p.kind === 'hardware-mismatch').map(() => 'baseline for other hardware');
-  const status = verdictStatus(passed, counts, second.baseline !== null, minJudgedFraction);
-  const line = summaryLine(status, counts, { hardwareId, otherProblems, hasBaseline: second.baseline !== null });
+  const status = verdictStatus(passed, counts, paired || second.baseline !== null, minJudgedFraction);
+  const line = paired ? pairedVerdictLine(second, status, counts, cases) : summaryLine(status, counts, { hardwareId, otherProblems, hasBaseline: second.baseline !== null });
   return {
     ...second,
     passed,

@@ -66,6 +66,12 @@ export interface InterleaveOptions extends MeasureOptions {
   readonly maxCallsPerBlock?: number;
   /** Calls per round of each arm; by default estimated from the warm-up (see {@link callsForBlock}). */
   readonly callsPerRound?: readonly number[];
+  /**
+   * One block size for every arm, from the geometric mean of their latencies (paired runs): with
+   * blocks of a call or two, a side with one call more than the other would be timed further from
+   * the switch, whose cost the timed calls then share unequally.
+   */
+  readonly sharedCallsPerRound?: boolean;
   /** Whether each arm's block starts with an untimed call; by default for arms whose call is shorter than `blockMs`. */
   readonly untimedFirst?: readonly boolean[];
   /**
@@ -204,11 +210,13 @@ export async function measureInterleaved(
   if (arms.length < 1) throw new Error('interleaved measurement needs at least one arm');
   const warm = await warmUp(arms, options);
   const blockMs = options.blockMs ?? 5;
-  const calls = options.callsPerRound ?? warm.latencies.map((l) => callsForBlock(l, blockMs, options.maxCallsPerBlock));
+  const shared = Math.exp(warm.latencies.reduce((sum, l) => sum + Math.log(Math.max(l, Number.MIN_VALUE)), 0) / warm.latencies.length);
+  const latencies = options.sharedCallsPerRound === true ? warm.latencies.map(() => shared) : warm.latencies;
+  const calls = options.callsPerRound ?? latencies.map((l) => callsForBlock(l, blockMs, options.maxCallsPerBlock));
   if (calls.length !== arms.length) throw new Error(`callsPerRound has ${calls.length} entries for ${arms.length} arms`);
   // A call shorter than a block runs from caches the other arms just emptied: on the 2-core VM a 1 ms
   // model's first call after a switch took 20% longer. Such an arm's block starts with an untimed call.
-  const untimedFirst = options.untimedFirst ?? warm.latencies.map((l) => l < blockMs);
+  const untimedFirst = options.untimedFirst ?? latencies.map((l) => l < blockMs);
   const judged = options.judgedArm ?? 1;
   const roundValue = (arm: number): number => {
     const times = pending[arm] as number[];
