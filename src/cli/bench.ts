@@ -471,4 +471,10 @@ function measurer(root: string, useConfig: boolean): (plan: RunPlan, planErrors:
   }
 }
 
-process.exit(await main());
+const exitCode = await main();
+// Exit explicitly (Vitest can leave handles open), but only once stdout and stderr have drained: to a
+// pipe (CI, `| tee`) Node writes asynchronously, and exiting at once cut off the end of a long report,
+// the verdict line with it.
+await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+await new Promise<void>((resolve) => process.stderr.write('', () => resolve()));
+process.exit(exitCode);
