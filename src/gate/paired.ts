@@ -719,7 +719,6 @@ function count(n: number, noun: string, plural = `${noun}s`): string {
   return `${n} ${n === 1 ? noun : plural}`;
 }
 
-/** `PASS: 0 regressions, 0 reversals; judged 308 of 308 cases side by side with base a1b2c3d (…)`. */
 /** The summary line of a paired verdict whose cases or problems changed since (a confirmation). */
 export function pairedVerdictLine(verdict: Verdict, status: Verdict['status'], counts: VerdictCounts, cases: readonly CaseVerdict[]): string {
   const base = verdict.paired?.base;
@@ -727,6 +726,7 @@ export function pairedVerdictLine(verdict: Verdict, status: Verdict['status'], c
   return pairedSummaryLine(status, counts, verdict.paired?.aggregates ?? [], label, cases);
 }
 
+/** `PASS: 0 regressions, 0 reversals; judged 308 of 308 cases side by side with base a1b2c3d (…)`. */
 function pairedSummaryLine(status: Verdict['status'], c: VerdictCounts, aggregates: readonly AggregateVerdict[], baseLabel: string, cases: readonly CaseVerdict[]): string {
   const aggregateRegressions = aggregates.filter((a) => a.kind === 'regression');
   const failing = [count(c.regression, 'regression')];
