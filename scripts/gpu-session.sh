@@ -75,6 +75,18 @@ queue_part blocks-max-autotune-b 300000 "--model vit-encoder,mixer,plain-conv --
 queue_part mixer-max-autotune-d48 300000 "--model mixer --depth 4,8 --compiler torch-inductor-max-autotune-cuda"
 queue_part gemm-max-autotune-rest 300000 "--model vit-like,mixer --depth 1 --batch 8,32 --compiler torch-inductor-max-autotune-cuda"
 queue_part vit-max-autotune-b32 240000 "--model vit-like --batch 32 --compiler torch-inductor-max-autotune-cuda"
+# max-autotune on the conv-built blocks, one block a part so that each part is a whole series (d 1, 4, 8
+# × b 1, 8, 32) that `bench:baseline --extend` can add; depths reuse the autotuning of d=1 in one worker.
+queue_part resnet-basic-max-autotune 300000 "--model resnet-basic --compiler torch-inductor-max-autotune-cuda"
+queue_part plain-conv-max-autotune 300000 "--model plain-conv --compiler torch-inductor-max-autotune-cuda"
+queue_part convnext-max-autotune 300000 "--model convnext --compiler torch-inductor-max-autotune-cuda"
+queue_part mbv2-inverted-max-autotune 300000 "--model mbv2-inverted --compiler torch-inductor-max-autotune-cuda"
+# The same end to end (inputs copied to the GPU on every call), one block a part; and the GEMM-built archetypes.
+for block in resnet-basic plain-conv convnext mbv2-inverted vit-encoder mixer; do
+  queue_part "$block-max-autotune-e2e" 300000 "--model $block --compiler torch-inductor-max-autotune-cuda-e2e"
+done
+queue_part gemm-archetypes-max-autotune-e2e 300000 "--model vit-like,mixer-like --compiler torch-inductor-max-autotune-cuda-e2e"
+queue_part resnet-like-max-autotune 300000 "--model resnet-like --compiler torch-inductor-max-autotune-cuda,torch-inductor-max-autotune-cuda-e2e"
 queue_part vit-cudagraphs-e2e 120000 "--model vit-like --compiler torch-cudagraphs-cuda-e2e"
 queue_part blocks-eager-jax-e2e 60000 "--model $blocks --compiler torch-eager-cuda-e2e,jax-xla-cuda-e2e"
 queue_part blocks-inductor-e2e-a 60000 "--model resnet-basic,mbv2-inverted,convnext --compiler torch-inductor-cuda-e2e"

@@ -58,11 +58,24 @@ describe('extending a baseline', () => {
     );
   });
 
-  it('refuses a depth-gain series whose reference lies in the other', () => {
+  it("adds a depth-gain series whose reference's own cases lie in the other: its gain is of ratios measured alongside", () => {
     const cases = blockCases('mixer', 'ort-cpu-all');
-    const existing = baselineOf(makeRun(cases.filter((c) => c.compiler === 'ort-cpu-all')));
-    const addition = baselineOf(makeRun(cases.filter((c) => c.compiler === 'ort-cpu-disabled')));
-    expect(() => extendBaseline(existing, addition, files)).toThrow(/the series blocks\/mixer\/ort-cpu-all\/b=\d would hold cases of both \(blocks\/mixer\/ort-cpu-disabled\//);
+    const existing = baselineOf(makeRun(cases.filter((c) => c.compiler === 'ort-cpu-disabled')));
+    const addition = baselineOf(makeRun(cases.filter((c) => c.compiler === 'ort-cpu-all')));
+    const extended = extendBaseline(existing, addition, files);
+    const gains = extended.metrics.depthGain.filter((d) => d.series.startsWith('blocks/mixer/ort-cpu-all/'));
+    expect(gains.map((d) => d.series).sort()).toEqual(['blocks/mixer/ort-cpu-all/b=1', 'blocks/mixer/ort-cpu-all/b=4']);
+    expect(gains).toEqual(addition.metrics.depthGain.filter((d) => d.series.startsWith('blocks/mixer/ort-cpu-all/')));
+  });
+
+  it('refuses a depth-gain series that would hold cases of both', () => {
+    const existing = baselineOf(makeRun(blockCases('mixer', 'ort-cpu-all')));
+    const deeper: SyntheticCase[] = [
+      { model: 'mixer', compiler: 'ort-cpu-all', batch: 1, depth: 8, samples: evenSamples(4), referenceSamples: constant(8) },
+      { model: 'mixer', compiler: 'ort-cpu-disabled', batch: 1, depth: 8, samples: evenSamples(8) },
+    ];
+    const addition = baselineOf(makeRun(deeper));
+    expect(() => extendBaseline(existing, addition, files)).toThrow(/the series blocks\/mixer\/ort-cpu-(all|disabled)\/b=1 would hold cases of both/);
   });
 
   it('refuses a compiler whose archetypes would lie in both (their orderings need every archetype)', () => {

@@ -16,18 +16,15 @@ function seriesOf(key: string): string[] {
   return segments.map((_, i) => segments.filter((__, j) => j !== i).join('/'));
 }
 
-/** A series key with its compiler segment (the third: `blocks/mixer/<compiler>/d=4`) replaced. */
-function withCompiler(series: string, compilerId: string): string {
-  const segments = series.split('/');
-  if (segments.length >= 3) segments[2] = compilerId;
-  return segments.join('/');
-}
-
-/** The series of a baseline's derived metrics, each with the series whose cases it was computed from. */
+/**
+ * The series of a baseline's derived metrics, each with the series whose cases it was computed from:
+ * its own. A depth gain is of the ratios to the reference measured alongside in the compiler's own
+ * cases (src/metrics/compute.ts, `depthSeries`), so the reference's own cases may lie in the other.
+ */
 function seriesSources(baseline: Baseline): Map<string, string[]> {
   const sources = new Map<string, string[]>();
   for (const f of baseline.metrics.friction) sources.set(f.series, [f.series]);
-  for (const d of baseline.metrics.depthGain) sources.set(d.series, [d.series, withCompiler(d.series, d.referenceId)]);
+  for (const d of baseline.metrics.depthGain) sources.set(d.series, [d.series]);
   return sources;
 }
 
