@@ -2,12 +2,12 @@
  * `pnpm bench --compare <ref>`: the base side's checkout and what is said when it cannot be measured
  * (then the run falls back to the committed baseline), and a paired run end to end through the CLI.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ComparisonUnavailable, prepareComparison } from '../src/compare/setup.ts';
+import { ComparisonUnavailable, pinProcess, prepareComparison } from '../src/compare/setup.ts';
 import { loadRunResult } from '../src/results/run-file.ts';
 import { REPO_ROOT, runBench } from './support/bench-child.ts';
 import { workerGroupOf } from '../src/compare/coordinator.ts';
@@ -126,5 +126,23 @@ describe('the bench CLI with --compare', () => {
     expect(workerGroupOf('ort-wasm-t2-basic')).toBe('onnxruntime-web threads=2');
     expect(workerGroupOf('ort-cpu-all')).toBe('shared');
     expect(workerGroupOf('tfjs-wasm')).toBe('shared');
+  });
+});
+
+describe('worker processes start unpinned and are pinned before they measure', () => {
+  it.runIf(existsSync('/usr/bin/taskset'))('pins a running process and its threads to the CPUs named', async () => {
+    // A Node process has threads from its start (V8's, libuv's): all of them must move.
+    const child = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)'], { stdio: 'ignore' });
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await pinProcess(child.pid as number, '0');
+      const tasks = execFileSync('ls', [`/proc/${child.pid}/task`], { encoding: 'utf8' }).trim().split('\n');
+      expect(tasks.length).toBeGreaterThan(1);
+      for (const task of tasks) {
+        expect(readFileSync(`/proc/${child.pid}/task/${task}/status`, 'utf8')).toMatch(/^Cpus_allowed_list:\s+0$/m);
+      }
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -63,4 +63,31 @@ describe('paired confirmation', () => {
     const judged = verdict?.cases.find((c) => c.key === KEY);
     expect(judged?.paired?.ratio).toBeGreaterThan(1.2);
   });
+
+  // One case's head ran 30% faster in both pairs: an improvement is a finding too, and is measured again.
+  const faster = makePairedRuns(matrix((key) => (key === KEY ? 1 / 1.3 : 1)), { seed: 21, rounds: 16 });
+
+  it('asks to measure again a case the first verdict calls an improvement, with nothing failing', () => {
+    const { verdict, metrics, outcome } = judge(faster.head, faster.base);
+    expect(outcome).toBe('pass');
+    expect(verdict?.cases.filter((c) => c.kind === 'improvement').map((c) => c.key)).toEqual([KEY]);
+    expect(keysToConfirm(verdict!, metrics)).toEqual([KEY]);
+  });
+
+  it('reports an improvement that fresh processes do not reproduce as unchanged, and says so', () => {
+    const again = makePairedRuns(matrix(() => 1), { seed: 22, rounds: 16 });
+    const { verdict, outcome } = judge(confirmed(faster.head, again.head, [KEY]), confirmed(faster.base, again.base, [KEY]));
+    expect(outcome).toBe('pass');
+    expect(verdict?.cases.filter((c) => c.kind === 'improvement')).toEqual([]);
+    expect(verdict?.cases.find((c) => c.key === KEY)?.kind).toBe('unchanged');
+    expect(verdict?.notes.some((n) => n.startsWith(`not confirmed when measured again: improvement: ${KEY}`))).toBe(true);
+    expect(verdict?.summaryLine).toMatch(/^PASS: 0 regressions, 0 reversals; judged 36 of 36 cases side by side with base [^;]*; 1 case measured again to confirm 1 finding, 1 not confirmed$/);
+  });
+
+  it('keeps an improvement that the fresh processes show too', () => {
+    const again = makePairedRuns(matrix((key) => (key === KEY ? 1 / 1.3 : 1)), { seed: 23, rounds: 16 });
+    const { verdict } = judge(confirmed(faster.head, again.head, [KEY]), confirmed(faster.base, again.base, [KEY]));
+    expect(verdict?.cases.filter((c) => c.kind === 'improvement').map((c) => c.key)).toEqual([KEY]);
+    expect(verdict?.summaryLine).toMatch(/\(1 improvement\); 1 case measured again to confirm 1 finding, 0 not confirmed$/);
+  });
 });

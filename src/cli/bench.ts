@@ -32,7 +32,7 @@ import { parseSlowdowns } from '../adapters/slowed.ts';
 import { PAIRED_SESSIONS } from '../compare/coordinator.ts';
 import { prepareComparison, ComparisonUnavailable, workerCpus, type PreparedComparison } from '../compare/setup.ts';
 import { evaluate } from '../evaluate.ts';
-import { GateConfigError, keysToConfirm, loadGateConfig, type GateConfig } from '../gate/index.ts';
+import { findingsOf, GateConfigError, keysToConfirm, loadGateConfig, type GateConfig } from '../gate/index.ts';
 import { unknownCompilerIds } from '../gate/config.ts';
 import { loadBaseline, BaselineError } from '../results/baseline.ts';
 import { buildRunResult, EXIT, finish, outputDirsFromEnv, type Collected, type FinishOptions } from '../pipeline.ts';
@@ -355,7 +355,7 @@ async function findingsToConfirm(first: Collected, plan: RunPlan, options: Finis
     const base = buildRunResult(first, plan, 'base');
     const { verdict, metrics } = evaluate({ run, base, baseline: undefined, config, harnessErrors: [], requireBaseline: false });
     const keys = verdict === null ? null : keysToConfirm(verdict, metrics);
-    return keys === null || verdict === null ? none : { keys, findings: verdict.problems.length };
+    return keys === null || verdict === null ? none : { keys, findings: findingsOf(verdict) };
   }
   let baseline;
   try {
@@ -367,7 +367,7 @@ async function findingsToConfirm(first: Collected, plan: RunPlan, options: Finis
   }
   const { verdict, metrics } = evaluate({ run, base: null, baseline, config, harnessErrors: [], requireBaseline: false });
   const keys = verdict === null ? null : keysToConfirm(verdict, metrics);
-  return keys === null || verdict === null ? none : { keys, findings: verdict.problems.length };
+  return keys === null || verdict === null ? none : { keys, findings: findingsOf(verdict) };
 }
 
 /** A repeated stop signal sooner than this after the first is the same stop (see `measurer`). */

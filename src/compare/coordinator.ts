@@ -38,7 +38,7 @@ import {
   wireTensorToFloat32,
   type LoadAnswer,
 } from '../worker/protocol.ts';
-import { nodeWorkerCommand } from './setup.ts';
+import { nodeWorkerCommand, pinProcess } from './setup.ts';
 
 export type SideName = 'head' | 'base';
 
@@ -99,18 +99,12 @@ function sideTree(plan: RunPlan, side: SideName): string {
   return side === 'head' ? compare.head.tree : compare.base.tree;
 }
 
-async function workerOf(plan: RunPlan, side: SideName, group: string, slot: number): Promise<WorkerClient> {
-  const key = workerKey(side, group, slot);
-  const existing = workers.get(key);
-  if (existing !== undefined) {
-    const client = await existing.catch(() => null);
-    if (client !== null && client.deadReason === null) return client;
-    workers.delete(key);
-  }
-  const started = (async () => {
+/** Starts one worker of a side and group: unpinned, then pinned to the run's CPUs once it has listed its cases. */
+function startWorker(plan: RunPlan, side: SideName, group: string, slot: number): Promise<WorkerClient> {
+  return (async () => {
     const sha = side === 'head' ? plan.compare?.head.sha : plan.compare?.base.sha;
     const tree = sideTree(plan, side);
-    const command = nodeWorkerCommand(tree, plan.compare?.workerCpus ?? null);
+    const command = nodeWorkerCommand(tree, null);
     if (command === null) throw new WorkerError(`${tree} has no worker to start (${side} side)`, 'died');
     const client = await WorkerClient.start({
       name: `${side} worker ${slot + 1}${sha ? ` (${sha.slice(0, 12)})` : ''}${group === 'shared' ? '' : ` for ${group}`}`,
@@ -121,14 +115,38 @@ async function workerOf(plan: RunPlan, side: SideName, group: string, slot: numb
     });
     try {
       await client.request('list', { selection: plan.selection, namePattern: plan.namePattern, fileFilters: plan.fileFilters, specDir: plan.specDir }, ListAnswerSchema);
+      const cpus = plan.compare?.workerCpus ?? null;
+      if (cpus !== null && client.pid !== undefined) await pinProcess(client.pid, cpus);
     } catch (error) {
       client.kill();
-      throw error;
+      throw error instanceof WorkerError ? error : new WorkerError(`${client.name} could not be pinned to CPUs ${plan.compare?.workerCpus}: ${(error as Error).message}`, 'died');
     }
     return client;
   })();
-  workers.set(key, started);
-  return started;
+}
+
+async function workerOf(plan: RunPlan, side: SideName, group: string, slot: number): Promise<WorkerClient> {
+  const key = workerKey(side, group, slot);
+  const existing = workers.get(key);
+  if (existing !== undefined) {
+    const client = await existing.catch(() => null);
+    if (client !== null && client.deadReason === null) return client;
+    workers.delete(key);
+  }
+  // The group's first case needs all its processes soon (both sides, every session pair): they start
+  // together, on every core, before anything is measured (on the 2-core VM one start is about 3 s).
+  const sides: SideName[] = plan.compare === null ? [side] : ['head', 'base'];
+  for (const s of sides) {
+    for (let j = 0; j < WORKER_PAIRS; j++) {
+      const k = workerKey(s, group, j);
+      if (workers.has(k)) continue;
+      const started = startWorker(plan, s, group, j);
+      // Handled where it is awaited (a failed start is the case's failure); until then it must not be an unhandled rejection.
+      started.catch(() => undefined);
+      workers.set(k, started);
+    }
+  }
+  return workers.get(key) as Promise<WorkerClient>;
 }
 
 let engine: Promise<MeasuringEngine> | undefined;

@@ -78,6 +78,16 @@ export function workerCpus(env: NodeJS.ProcessEnv = process.env): string | null 
   return String(os.availableParallelism() - 1);
 }
 
+/**
+ * Pins a running process and all its threads to `cpus` (`taskset -a -p -c`). Workers start unpinned,
+ * a group's processes side by side on every core (their start — tsx, the spec files — is seconds of
+ * CPU each), and are pinned once they answer, before they measure anything; threads they start later
+ * inherit the pinning of the thread that starts them.
+ */
+export async function pinProcess(pid: number, cpus: string): Promise<void> {
+  await run('taskset', ['-a', '-p', '-c', cpus, String(pid)]);
+}
+
 async function git(cwd: string, args: readonly string[]): Promise<string> {
   const { stdout } = await run('git', [...args], { cwd, maxBuffer: 16 * 1024 * 1024 });
   return stdout.trim();

@@ -1,5 +1,5 @@
 export { gate, staleReason } from './gate.ts';
-export { confirmVerdict, keysToConfirm } from './confirm.ts';
+export { confirmVerdict, findingsOf, keysToConfirm } from './confirm.ts';
 export {
   DEFAULT_GATE_CONFIG,
   GateConfigError,
